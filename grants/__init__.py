@@ -1,0 +1,139 @@
+"""grants: a council's community investment fund, from application to open data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, send_from_directory
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS, Config, ProductionConfig
+from grants.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
+from grants.permissions import enforce_access, public
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(config: type[Config] | str | None = None) -> Flask:
+    """Build the application. ``config`` is a Config class or one of CONFIGS' names."""
+    if config is None or isinstance(config, str):
+        import os
+
+        config = CONFIGS[config or os.environ.get("GRANTS_ENV", "development")]
+    if issubclass(config, ProductionConfig):
+        config.check()
+
+    app = Flask(__name__, static_folder=None, instance_path=str(PACKAGE_DIR.parent / "instance"))
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(exist_ok=True)
+    if app.config.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    _init_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_assets(app)
+    from grants import cli, handlers
+
+    handlers.register(app)
+    cli.register(app)
+    app.before_request(enforce_access)
+    return app
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(TEMPLATES_DIR),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from grants import formatting
+
+    WTFormsHelpers(app)
+    formatting.register(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PACKAGE_DIR.parent / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy_nonce_in=["script-src"],
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+    )
+
+    from grants.accounts.models import AnonymousUser, User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.anonymous_user = AnonymousUser
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        identifier, _, token = user_id.partition(":")
+        if not identifier.isdigit():
+            return None
+        user = db.session.get(User, int(identifier))
+        if user is None or user.session_token != token:
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from grants.accounts.routes import bp as accounts
+    from grants.admin.routes import bp as admin
+    from grants.reference.routes import bp as reference
+    from grants.organisations.routes import bp as organisations
+    from grants.pages.routes import bp as pages
+
+    for blueprint in (pages, accounts, organisations, reference, admin):
+        app.register_blueprint(blueprint)
+
+
+def _register_assets(app: Flask) -> None:
+    """Serve the built GOV.UK Frontend assets at /assets, where its compiled CSS expects them."""
+
+    @public
+    def static(filename: str):
+        return send_from_directory(STATIC_DIR, filename, max_age=60 * 60)
+
+    app.add_url_rule("/assets/<path:filename>", endpoint="static", view_func=static)

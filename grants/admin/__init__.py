@@ -1,0 +1,1 @@
+"""Administration: people, roles, invitations and the audit log."""

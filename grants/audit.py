@@ -1,0 +1,84 @@
+"""The append-only audit trail.
+
+Services call :func:`record` inside their own transaction, so the audit row commits or rolls back
+with the change it describes. Nothing in the application updates or deletes an audit row: the ORM
+refuses to flush such a change, and on PostgreSQL a trigger refuses it too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from grants.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    object_type: Mapped[str] = mapped_column(String(80), index=True)
+    object_id: Mapped[str] = mapped_column(String(80))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    actor = relationship("User", lazy="joined")
+
+
+class AuditTamperingError(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context, _instances) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise AuditTamperingError("audit events are append-only")
+
+
+def record(
+    actor,
+    action: str,
+    obj,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    object_type: str | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction. ``obj`` must already have an id (flush)."""
+    if getattr(obj, "id", None) is None:
+        db.session.flush()
+    audit_event = AuditEvent(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        object_type=object_type or type(obj).__name__,
+        object_id=str(obj.id),
+        before=before,
+        after=after,
+    )
+    db.session.add(audit_event)
+    return audit_event
+
+
+def search(*, action: str | None = None, object_type: str | None = None, actor_id: int | None = None):
+    """A query for the admin audit log page, newest first."""
+    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if actor_id:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    return query

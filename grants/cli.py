@@ -1,0 +1,56 @@
+"""Command-line tasks: reference data, demo data and the first admin account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from grants.errors import DomainError
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("import-geography")
+    @click.option("--wards", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                  help="Ward GeoJSON (properties WD13CD, WD13NM). Default: the shipped Wigan wards.")
+    @click.option("--deprivation", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                  help="LSOA deprivation CSV. Default: the shipped Wigan IMD 2019 file.")
+    def import_geography_command(wards: Path | None, deprivation: Path | None) -> None:
+        """Import neighbourhoods and their deprivation figures, and seed the principles."""
+        from grants.reference import importer, services
+
+        try:
+            created, updated = importer.import_geography(
+                wards or importer.DEFAULT_WARDS, deprivation or importer.DEFAULT_DEPRIVATION
+            )
+        except importer.ImportProblem as problem:
+            raise click.ClickException(str(problem)) from problem
+        added = services.seed_principles()
+        click.echo(f"Neighbourhoods: {created} created, {updated} updated. Principles added: {added}.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Create demo users, groups and data (refused in production)."""
+        if not current_app.config.get("ALLOW_DEMO_DATA"):
+            raise click.ClickException("seed-demo is refused under ProductionConfig")
+        from grants import demo
+
+        for line in demo.seed():
+            click.echo(line)
+
+    @app.cli.command("create-admin")
+    @click.option("--email", required=True)
+    @click.option("--name", "full_name", required=True)
+    @click.password_option()
+    def create_admin_command(email: str, full_name: str, password: str) -> None:
+        """Create an admin account (for the first admin of a new installation)."""
+        from grants.accounts import services
+        from grants.permissions import Role
+
+        try:
+            user = services.create_user(email=email, full_name=full_name, password=password,
+                                        role=Role.ADMIN)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"Admin {user.email} created.")

@@ -1,0 +1,35 @@
+"""Domain exceptions. Services raise them; routes turn them into form errors or status codes."""
+
+
+class DomainError(Exception):
+    """A rule was broken. The message is written for the person using the service."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotAllowed(DomainError):
+    """The actor may not do this to this object (routes answer 403)."""
+
+
+class NotFound(DomainError):
+    """The object does not exist, or the actor may not know it exists (routes answer 404)."""
+
+
+class InvalidInput(DomainError):
+    """Several fields broke the rules at once; ``errors`` maps field name to message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(next(iter(errors.values())))
+        self.errors = errors
+
+
+def add_to_form(form, error: DomainError) -> None:
+    """Show a service's error on the form, against the fields it names."""
+    if isinstance(error, InvalidInput):
+        for field, message in error.errors.items():
+            form.add_error(field, message)
+    else:
+        form.add_error(error.field, error.message)

@@ -1,0 +1,33 @@
+"""Money is integer pence everywhere. These turn what people type into pence and back."""
+
+from __future__ import annotations
+
+import re
+
+_AMOUNT = re.compile(r"^(?P<pounds>\d{1,9})(?:\.(?P<pence>\d{1,2}))?$")
+
+
+class MoneyError(ValueError):
+    pass
+
+
+def parse_pounds(text: str) -> int:
+    """'£1,234.50' -> 123450. Refuses negatives, fractions of a penny and anything not money."""
+    cleaned = text.strip().replace(",", "").replace(" ", "")
+    cleaned = cleaned.removeprefix("£")
+    match = _AMOUNT.match(cleaned)
+    if not match:
+        raise MoneyError("Enter an amount in pounds, like 1500 or 1,500.50")
+    pence = (match["pence"] or "0").ljust(2, "0")
+    return int(match["pounds"]) * 100 + int(pence)
+
+
+def format_pence(pence: int | None, *, whole: bool = False) -> str:
+    """123450 -> '£1,234.50'; with whole=True and no pence, '£1,234'."""
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    pounds, remainder = divmod(abs(pence), 100)
+    if whole and remainder == 0:
+        return f"{sign}£{pounds:,}"
+    return f"{sign}£{pounds:,}.{remainder:02d}"

@@ -1,0 +1,1 @@
+"""Community groups (organisations), their members and member invitations."""

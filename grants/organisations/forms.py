@@ -1,0 +1,60 @@
+"""Group forms: shape only. Registration numbers and postcodes are checked by the services."""
+
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import EmailField, RadioField, StringField, SubmitField
+from wtforms.validators import Length, Optional
+
+from grants.forms import BaseForm, email_validators, required
+from grants.organisations.models import IncomeBand, OrganisationType
+
+
+def _text(label: str, message: str | None, max_length: int, **kwargs) -> StringField:
+    validators = [required(message)] if message else [Optional()]
+    validators.append(Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"))
+    return StringField(label, widget=GovTextInput(), validators=validators, **kwargs)
+
+
+class GroupForm(BaseForm):
+    name = _text("Group name", "Enter your group's name", 200)
+    org_type = RadioField(
+        "What type of group is it?",
+        widget=GovRadioInput(),
+        choices=[(t.value, t.label) for t in OrganisationType],
+        validators=[required("Select the type of group")],
+        validate_choice=False,  # the service explains a bad choice in plain English
+    )
+    charity_number = _text(
+        "Charity number", None, 20,
+        description="Registered charities, CIOs and charitable companies. 6 or 7 digits.",
+    )
+    company_number = _text(
+        "Company number", None, 20,
+        description="Companies, including CICs. 8 characters: keep any zeros at the start.",
+    )
+    society_number = _text(
+        "Society registration number", None, 20,
+        description="Community benefit societies, from the FCA Mutuals Public Register.",
+    )
+    address_line_1 = _text("Address line 1", "Enter the first line of your group's address", 200)
+    address_line_2 = _text("Address line 2 (optional)", None, 200)
+    town = _text("Town or city", "Enter the town or city", 100)
+    postcode = _text("Postcode", "Enter a postcode", 10)
+    income_band = RadioField(
+        "What was your group's income last year?",
+        widget=GovRadioInput(),
+        description="Use your latest accounts. If you are new, estimate this year's income.",
+        choices=[(band.value, band.label) for band in IncomeBand],
+        validators=[required("Select your group's annual income")],
+        validate_choice=False,
+    )
+    submit = SubmitField("Save group", widget=GovSubmitInput())
+
+
+class InviteMemberForm(BaseForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=email_validators(),
+        description="We will email them a link to join this group.",
+    )
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())

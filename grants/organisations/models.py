@@ -1,0 +1,144 @@
+"""Community groups and who belongs to them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.audit import utcnow
+from grants.dbtypes import str_enum
+from grants.extensions import db
+
+
+class OrganisationType(enum.StrEnum):
+    REGISTERED_CHARITY = "registered_charity"
+    CIO = "cio"
+    CHARITABLE_COMPANY = "charitable_company"
+    CIC = "cic"
+    COMMUNITY_BENEFIT_SOCIETY = "community_benefit_society"
+    COMPANY_LIMITED_BY_GUARANTEE = "company_limited_by_guarantee"
+    CONSTITUTED_GROUP = "constituted_group"
+    FAITH_GROUP = "faith_group"
+    INFORMAL_GROUP = "informal_group"
+
+    @property
+    def label(self) -> str:
+        return TYPE_LABELS[self]
+
+
+TYPE_LABELS = {
+    OrganisationType.REGISTERED_CHARITY: "Registered charity",
+    OrganisationType.CIO: "Charitable incorporated organisation (CIO)",
+    OrganisationType.CHARITABLE_COMPANY: "Charitable company",
+    OrganisationType.CIC: "Community interest company (CIC)",
+    OrganisationType.COMMUNITY_BENEFIT_SOCIETY: "Community benefit society",
+    OrganisationType.COMPANY_LIMITED_BY_GUARANTEE: "Company limited by guarantee",
+    OrganisationType.CONSTITUTED_GROUP: "Constituted community group",
+    OrganisationType.FAITH_GROUP: "Faith group",
+    OrganisationType.INFORMAL_GROUP: "Informal group",
+}
+
+
+class IncomeBand(enum.StrEnum):
+    UNDER_10K = "under_10k"
+    FROM_10K_TO_50K = "10k_to_50k"
+    FROM_50K_TO_100K = "50k_to_100k"
+    FROM_100K_TO_250K = "100k_to_250k"
+    OVER_250K = "over_250k"
+
+    @property
+    def label(self) -> str:
+        return INCOME_LABELS[self]
+
+    @property
+    def upper_pence(self) -> int | None:
+        """The most a group in this band can earn a year, for eligibility rules (None: no cap)."""
+        return INCOME_UPPER_PENCE[self]
+
+
+INCOME_LABELS = {
+    IncomeBand.UNDER_10K: "Less than £10,000",
+    IncomeBand.FROM_10K_TO_50K: "£10,000 to £50,000",
+    IncomeBand.FROM_50K_TO_100K: "£50,001 to £100,000",
+    IncomeBand.FROM_100K_TO_250K: "£100,001 to £250,000",
+    IncomeBand.OVER_250K: "More than £250,000",
+}
+INCOME_UPPER_PENCE = {
+    IncomeBand.UNDER_10K: 1_000_000,
+    IncomeBand.FROM_10K_TO_50K: 5_000_000,
+    IncomeBand.FROM_50K_TO_100K: 10_000_000,
+    IncomeBand.FROM_100K_TO_250K: 25_000_000,
+    IncomeBand.OVER_250K: None,
+}
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    org_type: Mapped[OrganisationType] = mapped_column(str_enum(OrganisationType, "org_type"))
+    charity_number: Mapped[str | None] = mapped_column(String(7))
+    company_number: Mapped[str | None] = mapped_column(String(8))
+    society_number: Mapped[str | None] = mapped_column(String(10))  # FCA Mutuals Public Register
+    address_line_1: Mapped[str] = mapped_column(String(200))
+    address_line_2: Mapped[str | None] = mapped_column(String(200))
+    town: Mapped[str] = mapped_column(String(100))
+    postcode: Mapped[str] = mapped_column(String(8))
+    income_band: Mapped[IncomeBand] = mapped_column(str_enum(IncomeBand, "income_band"))
+    main_contact_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    main_contact = relationship("User", foreign_keys=[main_contact_id])
+    memberships = relationship(
+        "Membership", back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+    def audit_view(self) -> dict:
+        return {
+            "name": self.name,
+            "type": self.org_type.value,
+            "charity_number": self.charity_number,
+            "company_number": self.company_number,
+            "society_number": self.society_number,
+            "address_line_1": self.address_line_1,
+            "address_line_2": self.address_line_2,
+            "town": self.town,
+            "postcode": self.postcode,
+            "income_band": self.income_band.value,
+            "main_contact_id": self.main_contact_id,
+        }
+
+
+class Membership(db.Model):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id", name="uq_membership_pair"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    organisation = relationship(Organisation, back_populates="memberships")
+    user = relationship("User")
+
+
+class GroupInvitation(db.Model):
+    """A member's invitation for someone else to join their group. Only the token's hash is kept."""
+
+    __tablename__ = "group_invitation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation = relationship(Organisation)
+    invited_by = relationship("User")

@@ -1,0 +1,1 @@
+"""Pages anyone can read: home, accessibility statement, privacy notice, health check."""

@@ -1,0 +1,42 @@
+"""Public pages and the health check."""
+
+from flask import Blueprint, render_template
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from grants.extensions import db, limiter, talisman
+from grants.permissions import public
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+@public
+def home():
+    return render_template("pages/home.html")
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/healthz")
+@public
+@limiter.exempt
+@talisman(force_https=False)
+def healthz():
+    """200 after a database round trip; 503 when the database cannot be reached."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

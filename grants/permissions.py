@@ -1,0 +1,122 @@
+"""Who may do what.
+
+Every endpoint declares its access with exactly one of ``@public``, ``@signed_in`` or
+``@requires(Permission.X)``. The declaration is also the enforcement: a ``before_request`` hook
+reads it, so an endpoint without one is refused (and a test walking ``app.url_map`` fails).
+Object-level rules (a group sees only its own bids) live in the services, not here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+
+class Role(enum.StrEnum):
+    APPLICANT = "applicant"
+    PANEL_MEMBER = "panel_member"
+    PROGRAMME_OFFICER = "programme_officer"
+    FINANCE_OFFICER = "finance_officer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+STAFF_ROLES = frozenset({Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN})
+
+
+class Permission(enum.StrEnum):
+    """The closed set of capabilities. Add one here before any route can ask for it."""
+
+    APPLY = "apply"  # manage one's own groups and their applications
+    VIEW_ALL_GROUPS = "view_all_groups"
+    MANAGE_FUNDS = "manage_funds"
+    SCREEN_APPLICATIONS = "screen_applications"
+    SCORE_APPLICATIONS = "score_applications"
+    MANAGE_PAYMENTS = "manage_payments"
+    MANAGE_USERS = "manage_users"
+    MANAGE_REFERENCE_DATA = "manage_reference_data"
+    VIEW_AUDIT_LOG = "view_audit_log"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.APPLICANT: frozenset({Permission.APPLY}),
+    Role.PANEL_MEMBER: frozenset({Permission.SCORE_APPLICATIONS}),
+    Role.PROGRAMME_OFFICER: frozenset(
+        {Permission.VIEW_ALL_GROUPS, Permission.MANAGE_FUNDS, Permission.SCREEN_APPLICATIONS}
+    ),
+    Role.FINANCE_OFFICER: frozenset({Permission.VIEW_ALL_GROUPS, Permission.MANAGE_PAYMENTS}),
+    Role.ADMIN: frozenset(
+        {
+            Permission.VIEW_ALL_GROUPS,
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_REFERENCE_DATA,
+            Permission.VIEW_AUDIT_LOG,
+        }
+    ),
+}
+
+
+def role_has(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+@dataclass(frozen=True)
+class Access:
+    """A route's declared access: public, any signed-in user, or one permission."""
+
+    kind: str  # "public" | "signed_in" | "permission"
+    permission: Permission | None = None
+
+
+F = TypeVar("F", bound=Callable)
+ACCESS_ATTRIBUTE = "_grants_access"
+
+
+def _declare(view: F, access: Access) -> F:
+    if hasattr(view, ACCESS_ATTRIBUTE):
+        raise TypeError(f"{view.__name__} declares its access twice")
+    setattr(view, ACCESS_ATTRIBUTE, access)
+    return view
+
+
+def public(view: F) -> F:
+    return _declare(view, Access("public"))
+
+
+def signed_in(view: F) -> F:
+    return _declare(view, Access("signed_in"))
+
+
+def requires(permission: Permission) -> Callable[[F], F]:
+    if not isinstance(permission, Permission):
+        raise TypeError(f"unknown permission {permission!r}")
+    return lambda view: _declare(view, Access("permission", permission))
+
+
+def access_of(view: Callable) -> Access | None:
+    return getattr(view, ACCESS_ATTRIBUTE, None)
+
+
+def enforce_access():
+    """``before_request`` hook: apply the endpoint's declaration; refuse undeclared endpoints."""
+    if request.endpoint is None:
+        return None  # 404 or 405: let Flask answer
+    view = current_app.view_functions.get(request.endpoint)
+    access = access_of(view) if view else None
+    if access is None:
+        abort(403)
+    if access.kind == "public":
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    if access.kind == "permission" and not current_user.can(access.permission):
+        abort(403)
+    return None

@@ -1,0 +1,1 @@
+"""Reference data: neighbourhoods (wards with deprivation figures) and the fund's principles."""
