@@ -1,0 +1,94 @@
+"""Test fixtures: one migrated database per run, emptied after every test.
+
+SQLite by default (a temporary file, so a browser test's server thread sees the same data);
+set TEST_DATABASE_URL to run the same suite on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from config import TestConfig, database_url
+from grants import create_app
+from grants.extensions import db, limiter, mail
+from tests.checks import CheckedClient
+
+_TMP = Path(tempfile.mkdtemp(prefix="grants-tests-"))
+
+
+class SuiteConfig(TestConfig):
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+    )
+    MAIL_FILE_PATH = str(_TMP / "outbox")
+
+
+def _empty_schema() -> None:
+    """Start PostgreSQL runs from nothing, so the migrations are what builds the schema."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(SuiteConfig)
+    app.test_client_class = CheckedClient
+    with app.app_context():
+        _empty_schema()
+        upgrade()
+    yield app
+
+
+def _truncate_all() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(app):
+    """Each test gets an app context, an empty database, an empty outbox and fresh rate limits."""
+    with app.app_context():
+        limiter.reset()
+        mail.outbox = []
+        yield
+        db.session.rollback()
+        db.session.remove()
+        _truncate_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox():
+    return mail.outbox
+
+
+@pytest.fixture
+def reference_data():
+    """Wigan's wards and the six principles, as `flask import-geography` loads them."""
+    from grants.reference import importer, services
+
+    importer.import_geography()
+    services.seed_principles()
