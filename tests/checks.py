@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bs4 import BeautifulSoup
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 
@@ -33,6 +34,10 @@ def check_page(html: str, path: str) -> BeautifulSoup:
 
 class CheckedClient(FlaskClient):
     def open(self, *args, **kwargs):
+        # Tests hold an app context open, which requests reuse; forget the user Flask-Login cached
+        # in ``g`` so each request loads its user afresh, as a real request would.
+        if has_app_context():
+            g.pop("_login_user", None)
         response = super().open(*args, **kwargs)
         if response.mimetype == "text/html" and not response.is_streamed:
             path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "?")

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from config import TestConfig, database_url
 from grants import create_app
-from grants.extensions import db, limiter, mail
+from grants.extensions import db, limiter
 from tests.checks import CheckedClient
 
 _TMP = Path(tempfile.mkdtemp(prefix="grants-tests-"))
@@ -63,7 +63,7 @@ def _fresh_state(app):
     """Each test gets an app context, an empty database, an empty outbox and fresh rate limits."""
     with app.app_context():
         limiter.reset()
-        mail.outbox = []
+        app.extensions["mailman"].outbox = []
         yield
         db.session.rollback()
         db.session.remove()
@@ -81,8 +81,9 @@ def runner(app):
 
 
 @pytest.fixture
-def outbox():
-    return mail.outbox
+def outbox(app):
+    """Emails sent during the test (flask_mailman EmailMessage objects)."""
+    return app.extensions["mailman"].outbox
 
 
 @pytest.fixture

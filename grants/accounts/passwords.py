@@ -46,7 +46,7 @@ def password_problem(password: str, *, user_inputs: list[str] = ()) -> str | Non
         return f"Password must be {MIN_LENGTH} characters or more"
     if len(password) > MAX_LENGTH:
         return f"Password must be {MAX_LENGTH} characters or fewer"
-    strength = zxcvbn(password[:100], user_inputs=[value for value in user_inputs if value])
+    strength = zxcvbn(password[:100], user_inputs=[value.lower() for value in user_inputs if value])
     if strength["score"] < 3:
         return (
             "Password is too easy to guess. Use three or more random words, "

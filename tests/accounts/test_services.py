@@ -1,0 +1,149 @@
+"""Account rules: registration, sign-in, password resets, invitations and roles."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from grants.accounts import services
+from grants.accounts.models import Invitation
+from grants.audit import AuditEvent, utcnow
+from grants.errors import DomainError, NotAllowed
+from grants.extensions import db
+from grants.permissions import Role
+from tests.factories import PASSWORD, make_user
+
+
+def _link(captured: list):
+    def link_for(token: str) -> str:
+        captured.append(token)
+        return f"http://localhost/link/{token}"
+
+    return link_for
+
+
+def test_registration_stores_an_argon2_hash_never_the_password(caplog):
+    caplog.set_level(logging.DEBUG)
+    user = services.register_applicant(email=" New@Example.org ", full_name="New Person", password=PASSWORD)
+    assert user.email == "new@example.org"
+    assert user.role == Role.APPLICANT
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+    assert PASSWORD not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1!", "12 characters or more"),
+        ("password1234", "too easy to guess"),
+        ("qwertyuiop123", "too easy to guess"),
+        ("new@example.org1", "too easy to guess"),
+    ],
+)
+def test_weak_passwords_are_refused(password, message):
+    with pytest.raises(DomainError, match=message) as raised:
+        services.register_applicant(email="new@example.org", full_name="New Person", password=password)
+    assert raised.value.field == "password"
+
+
+def test_an_email_address_has_one_account():
+    make_user(email="taken@example.org")
+    with pytest.raises(DomainError, match="already exists"):
+        services.register_applicant(email="TAKEN@example.org", full_name="X Y", password=PASSWORD)
+
+
+def test_authenticate_checks_password_and_refuses_inactive_accounts():
+    user = make_user(email="a@example.org")
+    assert services.authenticate("A@example.org", PASSWORD) == user
+    assert services.authenticate("a@example.org", "wrong password here") is None
+    assert services.authenticate("nobody@example.org", PASSWORD) is None
+    user.is_active_account = False
+    db.session.commit()
+    assert services.authenticate("a@example.org", PASSWORD) is None
+
+
+def test_password_reset_link_works_once(outbox):
+    user = make_user()
+    tokens: list[str] = []
+    services.request_password_reset(user.email, _link(tokens))
+    assert len(outbox) == 1 and outbox[0].to == [user.email]
+    assert tokens[0] in outbox[0].body
+    old_session = user.get_id()
+
+    services.reset_password(tokens[0], "a brand new passphrase")
+    assert services.authenticate(user.email, "a brand new passphrase") == user
+    assert user.get_id() != old_session  # other sessions are signed out
+    with pytest.raises(DomainError, match="already been used"):
+        services.reset_password(tokens[0], "another new passphrase")
+
+
+def test_password_reset_link_expires(app, outbox):
+    user = make_user()
+    tokens: list[str] = []
+    services.request_password_reset(user.email, _link(tokens))
+    app.config["PASSWORD_RESET_MAX_AGE"] = -1
+    try:
+        assert services.user_for_reset_token(tokens[0]) is None
+    finally:
+        app.config["PASSWORD_RESET_MAX_AGE"] = 3600
+
+
+def test_password_reset_for_unknown_email_sends_nothing(outbox):
+    services.request_password_reset("nobody@example.org", _link([]))
+    assert outbox == []
+
+
+def test_tampered_reset_tokens_are_refused():
+    assert services.user_for_reset_token("not-a-token") is None
+
+
+def test_admin_invitation_creates_an_account_with_the_role(outbox):
+    admin = make_user(Role.ADMIN)
+    tokens: list[str] = []
+    services.invite(admin, email="Panel@Example.org", role=Role.PANEL_MEMBER, link_for=_link(tokens))
+    assert outbox[0].to == ["panel@example.org"]
+    user = services.accept_invitation(tokens[0], full_name="Pat Panel", password=PASSWORD)
+    assert user.role == Role.PANEL_MEMBER and user.email == "panel@example.org"
+    with pytest.raises(DomainError, match="already been used"):
+        services.accept_invitation(tokens[0], full_name="Pat Panel", password=PASSWORD)
+
+
+def test_expired_invitation_cannot_be_used(outbox):
+    admin = make_user(Role.ADMIN)
+    tokens: list[str] = []
+    invitation = services.invite(admin, email="late@example.org", role=Role.FINANCE_OFFICER, link_for=_link(tokens))
+    invitation.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert services.open_invitation(tokens[0]) is None
+
+
+def test_only_a_hash_of_the_invitation_token_is_stored(outbox):
+    admin = make_user(Role.ADMIN)
+    tokens: list[str] = []
+    services.invite(admin, email="x@example.org", role=Role.PANEL_MEMBER, link_for=_link(tokens))
+    stored = db.session.scalar(select(Invitation.token_hash))
+    assert tokens[0] not in stored
+
+
+def test_the_last_admin_cannot_remove_themselves():
+    admin = make_user(Role.ADMIN)
+    with pytest.raises(NotAllowed, match="last admin"):
+        services.change_role(admin, admin, Role.APPLICANT)
+    second = make_user(Role.ADMIN)
+    services.change_role(second, admin, Role.PROGRAMME_OFFICER)
+    assert admin.role == Role.PROGRAMME_OFFICER
+
+
+def test_role_changes_are_audited_with_before_and_after():
+    admin = make_user(Role.ADMIN)
+    user = make_user()
+    services.change_role(admin, user, Role.PANEL_MEMBER, representing="Young person")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.role_changed"))
+    assert event.actor_id == admin.id
+    assert event.before["role"] == "applicant"
+    assert event.after["role"] == "panel_member"
+    assert user.representing == "Young person"

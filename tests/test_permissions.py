@@ -1,0 +1,126 @@
+"""Every endpoint declares its access, and each role gets exactly the pages it should."""
+
+from __future__ import annotations
+
+import pytest
+
+from grants.permissions import (
+    ROLE_PERMISSIONS,
+    Permission,
+    Role,
+    access_of,
+    public,
+    requires,
+)
+from grants import create_app
+from tests.conftest import SuiteConfig
+from tests.factories import make_group, make_user, sign_in
+
+ANONYMOUS = "anonymous"
+ALL_ROLES = [ANONYMOUS, *Role]
+SIGNED_IN = set(Role)
+APPLICANT = {Role.APPLICANT}
+ADMIN = {Role.ADMIN}
+STAFF = {Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN}
+
+# endpoint -> (path template, roles that get 200). Anonymous people get 200 only on public pages;
+# signed-in roles not listed get 403. Object pages use a group the applicant belongs to.
+MATRIX = {
+    "pages.home": ("/", "public"),
+    "pages.accessibility": ("/accessibility", "public"),
+    "pages.privacy": ("/privacy", "public"),
+    "pages.healthz": ("/healthz", "public"),
+    "accounts.register": ("/register", "public"),
+    "accounts.sign_in": ("/sign-in", "public"),
+    "accounts.forgotten_password": ("/password-reset", "public"),
+    "accounts.account": ("/account", SIGNED_IN),
+    "organisations.index": ("/groups/", SIGNED_IN),
+    "organisations.create": ("/groups/new", APPLICANT),
+    "organisations.show": ("/groups/{group}", APPLICANT | STAFF | {Role.PANEL_MEMBER}),
+    "organisations.edit": ("/groups/{group}/edit", APPLICANT),
+    "organisations.invite": ("/groups/{group}/invite", APPLICANT),
+    "reference.neighbourhoods": ("/admin/neighbourhoods", ADMIN),
+    "reference.principles": ("/admin/principles", ADMIN),
+    "reference.edit_principle": ("/admin/principles/new", ADMIN),
+    "admin.users": ("/admin/users", ADMIN),
+    "admin.invite": ("/admin/users/invite", ADMIN),
+    "admin.change_role": ("/admin/users/{user}/role", ADMIN),
+    "admin.audit_log": ("/admin/audit", ADMIN),
+}
+# Allowed by the declaration but refused by the object check, which hides the object itself.
+HIDDEN = {("organisations.show", Role.PANEL_MEMBER)}
+# Endpoints reached only through an emailed link, or only by POST, tested in their own modules.
+NOT_IN_MATRIX = {
+    "static",
+    "accounts.sign_out",
+    "accounts.reset_password",
+    "accounts.accept_invitation",
+    "organisations.accept",
+    "reference.edit_neighbourhood",
+}
+
+
+def test_every_endpoint_declares_its_access(app):
+    undeclared = sorted(
+        rule.endpoint for rule in app.url_map.iter_rules()
+        if access_of(app.view_functions[rule.endpoint]) is None
+    )
+    assert undeclared == [], f"endpoints without @public, @signed_in or @requires: {undeclared}"
+
+
+def test_every_endpoint_is_in_the_matrix_or_tested_elsewhere(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(MATRIX) | NOT_IN_MATRIX
+
+
+def test_an_undeclared_endpoint_is_refused():
+    app = create_app(SuiteConfig)
+    app.add_url_rule("/undeclared-for-test", "undeclared_for_test", lambda: "secret")
+    with app.app_context():
+        assert app.test_client().get("/undeclared-for-test").status_code == 403
+
+
+def test_declarations_are_closed_and_single():
+    with pytest.raises(TypeError):
+        requires("apply")  # a typo'd string is not a Permission
+    with pytest.raises(TypeError):
+        public(public(lambda: None))
+
+
+def test_every_role_has_a_permission_set():
+    assert set(ROLE_PERMISSIONS) == set(Role)
+    assert all(isinstance(p, Permission) for perms in ROLE_PERMISSIONS.values() for p in perms)
+
+
+@pytest.fixture
+def people():
+    users = {role: make_user(role) for role in Role}
+    group = make_group(users[Role.APPLICANT])
+    return users, {"group": group.id, "user": users[Role.APPLICANT].id}
+
+
+def _expected(allowed, who) -> int:
+    if allowed == "public":
+        return 200
+    if who == ANONYMOUS:
+        return 302
+    return 200 if who in allowed else 403
+
+
+@pytest.mark.parametrize("who", ALL_ROLES, ids=str)
+def test_role_endpoint_matrix(app, people, who):
+    users, ids = people
+    client = app.test_client()
+    if who != ANONYMOUS:
+        sign_in(client, users[who])
+    outcomes = {}
+    for endpoint, (path, allowed) in MATRIX.items():
+        response = client.get(path.format(**ids))
+        expected = _expected(allowed, who)
+        if (endpoint, who) in HIDDEN:
+            expected = 404
+        outcomes[endpoint] = (response.status_code, expected)
+        if response.status_code == 302:
+            assert "/sign-in" in response.headers["Location"]
+    wrong = {e: got for e, got in outcomes.items() if got[0] != got[1]}
+    assert wrong == {}, f"(got, expected) for {who}: {wrong}"
