@@ -65,6 +65,7 @@ class Config:
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "community-fund-demo")
     ALLOW_DEMO_DATA = True
     FORCE_HTTPS = False
+    PROXY_FIX = False
 
 
 class DevelopmentConfig(Config):
@@ -89,17 +90,22 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     ALLOW_DEMO_DATA = False
-    FORCE_HTTPS = True
+    FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "true").lower() == "true"
+    # Behind a TLS-terminating proxy, trust one hop of X-Forwarded-For/-Proto/-Host.
+    PROXY_FIX = os.environ.get("PROXY_FIX", "true").lower() == "true"
 
-    @classmethod
-    def check(cls) -> None:
+    @staticmethod
+    def required_settings() -> dict[str, str]:
+        """The secrets a deployment must give; read when the app starts, not at import."""
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
                 "ProductionConfig needs these environment variables: " + ", ".join(missing)
             )
-        cls.SECRET_KEY = os.environ["SECRET_KEY"]
-        cls.SQLALCHEMY_DATABASE_URI = database_url(os.environ["DATABASE_URL"])
+        return {
+            "SECRET_KEY": os.environ["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": database_url(os.environ["DATABASE_URL"]),
+        }
 
 
 CONFIGS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask, send_from_directory
@@ -33,14 +34,11 @@ CONTENT_SECURITY_POLICY = {
 def create_app(config: type[Config] | str | None = None) -> Flask:
     """Build the application. ``config`` is a Config class or one of CONFIGS' names."""
     if config is None or isinstance(config, str):
-        import os
-
         config = CONFIGS[config or os.environ.get("GRANTS_ENV", "development")]
-    if issubclass(config, ProductionConfig):
-        config.check()
-
     app = Flask(__name__, static_folder=None, instance_path=str(PACKAGE_DIR.parent / "instance"))
     app.config.from_object(config)
+    if issubclass(config, ProductionConfig):
+        app.config.update(config.required_settings())
     Path(app.instance_path).mkdir(exist_ok=True)
     if app.config.get("PROXY_FIX"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

@@ -93,3 +93,25 @@ def reference_data():
 
     importer.import_geography()
     services.seed_principles()
+
+
+@pytest.fixture
+def count_queries():
+    """count_queries(action) -> how many SQL statements the action ran, starting from a cold session."""
+    from sqlalchemy import event
+
+    def run(action) -> int:
+        statements: list[str] = []
+        db.session.expire_all()  # start cold, as a new request would
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            action()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return len(statements)
+
+    return run

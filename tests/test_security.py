@@ -1,0 +1,70 @@
+"""Security headers on every response, and production-only protections."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from config import ProductionConfig
+from grants import create_app
+
+
+def test_content_security_policy_uses_a_fresh_nonce_per_request(client):
+    first = client.get("/")
+    second = client.get("/")
+    policy = first.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy
+    assert "default-src 'self'" in policy
+    nonce = re.search(r"'nonce-([^']+)'", policy)[1]
+    assert nonce != re.search(r"'nonce-([^']+)'", second.headers["Content-Security-Policy"])[1]
+    page = first.get_data(as_text=True)
+    inline_scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", page)
+    assert inline_scripts, "the template's js-enabled script is inline"
+    assert all(f'nonce="{nonce}"' in attributes for attributes in inline_scripts)
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in", "/no-such-page"])
+def test_protective_headers(client, path):
+    response = client.get(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" not in response.headers  # not over plain development HTTP
+
+
+@pytest.fixture
+def production_app(monkeypatch, app):
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    return create_app(ProductionConfig)
+
+
+def test_production_sends_hsts_and_secure_cookies(production_app):
+    client = production_app.test_client()
+    response = client.get("/sign-in", base_url="https://grants.example.org")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+    assert production_app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_redirects_plain_http_to_https(production_app):
+    response = production_app.test_client().get("/", base_url="http://grants.example.org")
+    assert response.status_code in (301, 302)
+    assert response.headers["Location"].startswith("https://")
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
+def test_production_refuses_to_start_without_secrets(monkeypatch, missing):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/grants")
+    monkeypatch.delenv(missing)
+    with pytest.raises(RuntimeError, match=missing):
+        create_app(ProductionConfig)
+
+
+def test_postgres_urls_use_psycopg_3():
+    from config import database_url
+
+    assert database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
