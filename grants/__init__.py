@@ -80,7 +80,11 @@ def _init_templates(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(PACKAGE_DIR.parent / "migrations"), render_as_batch=True, compare_type=True
+        app,
+        db,
+        directory=str(PACKAGE_DIR.parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
     )
     csrf.init_app(app)
     mail.init_app(app)
@@ -119,9 +123,9 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from grants.accounts.routes import bp as accounts
     from grants.admin.routes import bp as admin
-    from grants.reference.routes import bp as reference
     from grants.organisations.routes import bp as organisations
     from grants.pages.routes import bp as pages
+    from grants.reference.routes import bp as reference
 
     for blueprint in (pages, accounts, organisations, reference, admin):
         app.register_blueprint(blueprint)

@@ -72,7 +72,9 @@ def record(
     return audit_event
 
 
-def search(*, action: str | None = None, object_type: str | None = None, actor_id: int | None = None):
+def search(
+    *, action: str | None = None, object_type: str | None = None, actor_id: int | None = None
+):
     """A query for the admin audit log page, newest first."""
     query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     if action:

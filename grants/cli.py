@@ -12,10 +12,16 @@ from grants.errors import DomainError
 
 def register(app: Flask) -> None:
     @app.cli.command("import-geography")
-    @click.option("--wards", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                  help="Ward GeoJSON (properties WD13CD, WD13NM). Default: the shipped Wigan wards.")
-    @click.option("--deprivation", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                  help="LSOA deprivation CSV. Default: the shipped Wigan IMD 2019 file.")
+    @click.option(
+        "--wards",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Ward GeoJSON (properties WD13CD, WD13NM). Default: the shipped Wigan wards.",
+    )
+    @click.option(
+        "--deprivation",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="LSOA deprivation CSV. Default: the shipped Wigan IMD 2019 file.",
+    )
     def import_geography_command(wards: Path | None, deprivation: Path | None) -> None:
         """Import neighbourhoods and their deprivation figures, and seed the principles."""
         from grants.reference import importer, services
@@ -27,7 +33,9 @@ def register(app: Flask) -> None:
         except importer.ImportProblem as problem:
             raise click.ClickException(str(problem)) from problem
         added = services.seed_principles()
-        click.echo(f"Neighbourhoods: {created} created, {updated} updated. Principles added: {added}.")
+        click.echo(
+            f"Neighbourhoods: {created} created, {updated} updated. Principles added: {added}."
+        )
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
@@ -49,8 +57,9 @@ def register(app: Flask) -> None:
         from grants.permissions import Role
 
         try:
-            user = services.create_user(email=email, full_name=full_name, password=password,
-                                        role=Role.ADMIN)
+            user = services.create_user(
+                email=email, full_name=full_name, password=password, role=Role.ADMIN
+            )
         except DomainError as error:
             raise click.ClickException(error.message) from error
         click.echo(f"Admin {user.email} created.")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms import IntegerField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, StopValidation
 
 
 class BaseForm(FlaskForm):
@@ -24,8 +24,36 @@ class BaseForm(FlaskForm):
         field.errors.append(message)
 
 
-def required(message: str) -> InputRequired:
-    return InputRequired(message=message)
+class Required(InputRequired):
+    """Like InputRequired, but an answer of only spaces counts as no answer."""
+
+    def __call__(self, form, field):
+        raw = field.raw_data or []
+        if not raw or not any(str(value).strip() for value in raw):
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+def required(message: str) -> Required:
+    return Required(message=message)
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose 'not a number' message is written for the person filling it in."""
+
+    def __init__(self, label=None, validators=None, *, invalid_message: str, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip().replace(",", "")
+        if not text.lstrip("-").isdigit() or len(text) > 12:
+            self.data = None
+            raise ValueError(self.invalid_message)
+        self.data = int(text)
 
 
 def email_validators() -> list:

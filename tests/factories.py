@@ -14,7 +14,9 @@ PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
 
 
-def make_user(role: Role = Role.APPLICANT, *, email: str | None = None, name: str | None = None) -> User:
+def make_user(
+    role: Role = Role.APPLICANT, *, email: str | None = None, name: str | None = None
+) -> User:
     number = next(_numbers)
     return accounts.create_user(
         email=email or f"person{number}@example.org",

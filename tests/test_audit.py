@@ -20,7 +20,10 @@ def test_services_record_actor_action_and_object():
     group = make_group(user)
     event = _events()[-1]
     assert (event.actor_id, event.action, event.object_type, event.object_id) == (
-        user.id, "organisation.created", "Organisation", str(group.id)
+        user.id,
+        "organisation.created",
+        "Organisation",
+        str(group.id),
     )
     assert event.after["name"] == group.name
     assert event.occurred_at is not None

@@ -39,7 +39,10 @@ def test_seed_demo_gives_two_applicants_their_own_groups_in_different_places(run
 
 def test_seed_demo_is_idempotent(runner):
     runner.invoke(args=["seed-demo"])
-    counts = (db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Organisation.id))))
+    counts = (
+        db.session.scalar(select(func.count(User.id))),
+        db.session.scalar(select(func.count(Organisation.id))),
+    )
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0
     assert counts == (
@@ -65,12 +68,22 @@ def test_create_admin(runner):
         input="correct horse battery staple\ncorrect horse battery staple\n",
     )
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(User.role).where(User.email == "boss@example.org")) == Role.ADMIN
+    assert (
+        db.session.scalar(select(User.role).where(User.email == "boss@example.org")) == Role.ADMIN
+    )
 
 
 def test_create_admin_explains_a_weak_password(runner):
     result = runner.invoke(
-        args=["create-admin", "--email", "boss@example.org", "--name", "Bo Boss", "--password", "password"],
+        args=[
+            "create-admin",
+            "--email",
+            "boss@example.org",
+            "--name",
+            "Bo Boss",
+            "--password",
+            "password",
+        ],
     )
     assert result.exit_code != 0
     assert "12 characters" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from grants import create_app
 from grants.permissions import (
     ROLE_PERMISSIONS,
     Permission,
@@ -12,7 +13,6 @@ from grants.permissions import (
     public,
     requires,
 )
-from grants import create_app
 from tests.conftest import SuiteConfig
 from tests.factories import make_group, make_user, sign_in
 
@@ -62,7 +62,8 @@ NOT_IN_MATRIX = {
 
 def test_every_endpoint_declares_its_access(app):
     undeclared = sorted(
-        rule.endpoint for rule in app.url_map.iter_rules()
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
         if access_of(app.view_functions[rule.endpoint]) is None
     )
     assert undeclared == [], f"endpoints without @public, @signed_in or @requires: {undeclared}"

@@ -85,7 +85,9 @@ STAFF_INVITE_CHOICES = [(r.value, r.label) for r in Role if r != Role.APPLICANT]
 class InviteForm(BaseForm):
     email = EmailField("Email address", widget=GovTextInput(), validators=email_validators())
     role = RadioField(
-        "Role", widget=GovRadioInput(), choices=STAFF_INVITE_CHOICES,
+        "Role",
+        widget=GovRadioInput(),
+        choices=STAFF_INVITE_CHOICES,
         validators=[required("Select a role")],
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 
 from grants.accounts import services
 from grants.accounts.forms import (
@@ -26,7 +26,12 @@ def _safe_next(default: str) -> str:
     """Follow ``next`` only to a path on this site, never to another host."""
     target = request.args.get("next", "")
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc and "\\" not in target:
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.netloc
+        and "\\" not in target
+    ):
         return target
     return default
 

@@ -114,7 +114,9 @@ def request_password_reset(email: str, link_for: LinkBuilder) -> None:
 
 def user_for_reset_token(token: str) -> User | None:
     try:
-        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+        data = _reset_serializer().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
+        )
     except (SignatureExpired, BadSignature):
         return None
     if not isinstance(data, dict):
@@ -158,7 +160,9 @@ def invite(actor: User, *, email: str, role: Role, link_for: LinkBuilder) -> Inv
         expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(invitation)
-    audit.record(actor, "invitation.created", invitation, after={"email": email, "role": role.value})
+    audit.record(
+        actor, "invitation.created", invitation, after={"email": email, "role": role.value}
+    )
     db.session.commit()
     send_email(
         email,
@@ -172,7 +176,9 @@ def invite(actor: User, *, email: str, role: Role, link_for: LinkBuilder) -> Inv
 
 
 def open_invitation(token: str) -> Invitation | None:
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
     if invitation is None or invitation.accepted_at is not None:
         return None
     if as_aware(invitation.expires_at) < utcnow():
@@ -202,7 +208,9 @@ def _admin_count() -> int:
 
 def change_role(actor: User, user: User, role: Role, *, representing: str | None = None) -> User:
     if user.role == Role.ADMIN and role != Role.ADMIN and _admin_count() <= 1:
-        raise NotAllowed("You cannot remove the last admin. Make someone else an admin first", field="role")
+        raise NotAllowed(
+            "You cannot remove the last admin. Make someone else an admin first", field="role"
+        )
     before = user.audit_view()
     user.role = role
     user.representing = representing or None

@@ -11,11 +11,15 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a read-only search
 
     action = StringField(
-        "Action", widget=GovTextInput(), description="For example user.role_changed",
+        "Action",
+        widget=GovTextInput(),
+        description="For example user.role_changed",
         validators=[Optional(), Length(max=80)],
     )
     object_type = StringField(
-        "Object type", widget=GovTextInput(), description="For example User or Organisation",
+        "Object type",
+        widget=GovTextInput(),
+        description="For example User or Organisation",
         validators=[Optional(), Length(max=80)],
     )
     actor = StringField(

@@ -31,8 +31,12 @@ def invite():
     if form.validate_on_submit():
         try:
             accounts.invite(
-                current_user, email=form.email.data, role=Role(form.role.data),
-                link_for=lambda token: url_for("accounts.accept_invitation", token=token, _external=True),
+                current_user,
+                email=form.email.data,
+                role=Role(form.role.data),
+                link_for=lambda token: url_for(
+                    "accounts.accept_invitation", token=token, _external=True
+                ),
             )
         except DomainError as error:
             add_to_form(form, error)

@@ -10,7 +10,9 @@ from grants.organisations.models import IncomeBand, OrganisationType
 
 def _text(label: str, message: str | None, max_length: int, **kwargs) -> StringField:
     validators = [required(message)] if message else [Optional()]
-    validators.append(Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"))
+    validators.append(
+        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
+    )
     return StringField(label, widget=GovTextInput(), validators=validators, **kwargs)
 
 
@@ -24,15 +26,21 @@ class GroupForm(BaseForm):
         validate_choice=False,  # the service explains a bad choice in plain English
     )
     charity_number = _text(
-        "Charity number", None, 20,
+        "Charity number",
+        None,
+        20,
         description="Registered charities, CIOs and charitable companies. 6 or 7 digits.",
     )
     company_number = _text(
-        "Company number", None, 20,
+        "Company number",
+        None,
+        20,
         description="Companies, including CICs. 8 characters: keep any zeros at the start.",
     )
     society_number = _text(
-        "Society registration number", None, 20,
+        "Society registration number",
+        None,
+        20,
         description="Community benefit societies, from the FCA Mutuals Public Register.",
     )
     address_line_1 = _text("Address line 1", "Enter the first line of your group's address", 200)

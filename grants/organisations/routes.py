@@ -16,13 +16,23 @@ from grants.permissions import Permission, requires, signed_in
 bp = Blueprint("organisations", __name__, url_prefix="/groups")
 
 DETAIL_FIELDS = (
-    "name", "org_type", "charity_number", "company_number", "society_number",
-    "address_line_1", "address_line_2", "town", "postcode", "income_band",
+    "name",
+    "org_type",
+    "charity_number",
+    "company_number",
+    "society_number",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "income_band",
 )
 
 
 def _details(form: GroupForm) -> services.GroupDetails:
-    return services.GroupDetails(**{field: getattr(form, field).data or "" for field in DETAIL_FIELDS})
+    return services.GroupDetails(
+        **{field: getattr(form, field).data or "" for field in DETAIL_FIELDS}
+    )
 
 
 def _load(organisation_id: int, *, manage: bool = False) -> Organisation:
@@ -94,7 +104,9 @@ def invite(organisation_id: int):
     if form.validate_on_submit():
         try:
             services.invite_member(
-                current_user, organisation, form.email.data,
+                current_user,
+                organisation,
+                form.email.data,
                 link_for=lambda token: url_for(".accept", token=token, _external=True),
             )
         except DomainError as error:

@@ -177,8 +177,14 @@ def invite_member(
     db.session.add(invitation)
     audit.record(actor, "group_invitation.created", invitation, after={"email": email})
     db.session.commit()
-    send_email(email, "Join your group", "group_invitation", invitation=invitation,
-               link=link_for(token), days=days)
+    send_email(
+        email,
+        "Join your group",
+        "group_invitation",
+        invitation=invitation,
+        link=link_for(token),
+        days=days,
+    )
     return invitation
 
 

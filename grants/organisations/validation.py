@@ -76,7 +76,9 @@ def registration_errors(
                 "Company number must be 8 characters. Keep any zeros at the start, like 01234567"
             )
         elif not _COMPANY.match(company):
-            errors["company_number"] = "Company number must be 8 characters, like 01234567 or SC123456"
+            errors["company_number"] = (
+                "Company number must be 8 characters, like 01234567 or SC123456"
+            )
         else:
             cleaned["company_number"] = company
 

@@ -6,17 +6,20 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
-from grants.forms import BaseForm, required
+from grants.forms import BaseForm, WholeNumberField, required
 
 
 class NeighbourhoodForm(BaseForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
-        validators=[required("Enter a name"), Length(max=120, message="Name must be 120 characters or fewer")],
+        validators=[
+            required("Enter a name"),
+            Length(max=120, message="Name must be 120 characters or fewer"),
+        ],
     )
     place = StringField(
         "Place (optional)",
@@ -32,7 +35,10 @@ class PrincipleForm(BaseForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
-        validators=[required("Enter a name"), Length(max=120, message="Name must be 120 characters or fewer")],
+        validators=[
+            required("Enter a name"),
+            Length(max=120, message="Name must be 120 characters or fewer"),
+        ],
     )
     description = TextAreaField(
         "What it means",
@@ -42,8 +48,9 @@ class PrincipleForm(BaseForm):
             Length(max=2000, message="Description must be 2,000 characters or fewer"),
         ],
     )
-    position = IntegerField(
+    position = WholeNumberField(
         "Order",
+        invalid_message="Order must be a whole number from 0 to 999",
         widget=GovTextInput(),
         description="Principles are listed from the lowest number.",
         validators=[

@@ -38,14 +38,18 @@ class ImportProblem(ValueError):
 def summarise_deprivation(path: Path) -> dict[str, DeprivationSummary]:
     """Population-weighted mean IMD rank and share of residents in deciles 1-2, per ward code."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # pop, rank*pop, deprived, n
-    with path.open(newline="", encoding="utf-8") as handle:
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as error:
+        raise ImportProblem(f"Cannot read deprivation figures from {path}: {error}") from error
+    with handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             try:
                 population = int(row["population_2015"])
                 rank = int(row["imd_rank"])
                 decile = int(row["imd_decile"])
                 ward = row["ward_code"].strip()
-            except (KeyError, ValueError, AttributeError) as error:
+            except (KeyError, ValueError, TypeError, AttributeError) as error:
                 raise ImportProblem(f"{path.name} line {line}: {error}") from error
             ward_totals = totals[ward]
             ward_totals[0] += population

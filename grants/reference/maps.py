@@ -48,11 +48,11 @@ def render_svg(areas: list[MapArea], *, title: str, width: int = 640) -> Markup:
 
     paths = []
     for area in areas:
-        d = " ".join("M" + " L".join(project(p) for p in ring) + " Z" for ring in _rings(area.geometry))
-        css = "app-map__area app-map__area--highlighted" if area.highlighted else "app-map__area"
-        paths.append(
-            f'<path class="{css}" d="{d}"><title>{escape(area.name)}</title></path>'
+        d = " ".join(
+            "M" + " L".join(project(p) for p in ring) + " Z" for ring in _rings(area.geometry)
         )
+        css = "app-map__area app-map__area--highlighted" if area.highlighted else "app-map__area"
+        paths.append(f'<path class="{css}" d="{d}"><title>{escape(area.name)}</title></path>')
     return Markup(
         f'<svg class="app-map" role="img" aria-labelledby="map-title" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'

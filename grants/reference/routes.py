@@ -26,7 +26,9 @@ def neighbourhoods():
         [MapArea(n.code, n.name, n.boundary or {}) for n in items],
         title="Map of the neighbourhoods listed in the table below",
     )
-    return render_template("reference/neighbourhoods.html", neighbourhoods=items, borough_map=borough_map)
+    return render_template(
+        "reference/neighbourhoods.html", neighbourhoods=items, borough_map=borough_map
+    )
 
 
 @bp.route("/neighbourhoods/<int:neighbourhood_id>", methods=["GET", "POST"])
@@ -36,12 +38,17 @@ def edit_neighbourhood(neighbourhood_id: int):
     form = NeighbourhoodForm(obj=neighbourhood)
     if form.validate_on_submit():
         services.update_neighbourhood(
-            current_user, neighbourhood,
-            name=form.name.data, place=form.place.data, is_active=form.is_active.data,
+            current_user,
+            neighbourhood,
+            name=form.name.data,
+            place=form.place.data,
+            is_active=form.is_active.data,
         )
         flash(f"{neighbourhood.name} has been saved", "success")
         return redirect(url_for(".neighbourhoods"))
-    return render_template("reference/neighbourhood_form.html", form=form, neighbourhood=neighbourhood)
+    return render_template(
+        "reference/neighbourhood_form.html", form=form, neighbourhood=neighbourhood
+    )
 
 
 @bp.route("/principles")
@@ -61,9 +68,12 @@ def edit_principle(principle_id: int | None = None):
     if form.validate_on_submit():
         try:
             saved = services.save_principle(
-                current_user, principle,
-                name=form.name.data, description=form.description.data,
-                position=form.position.data, is_active=form.is_active.data,
+                current_user,
+                principle,
+                name=form.name.data,
+                description=form.description.data,
+                position=form.position.data,
+                is_active=form.is_active.data,
             )
         except DomainError as error:
             add_to_form(form, error)

@@ -10,10 +10,16 @@ from grants.extensions import db
 from grants.reference.models import Neighbourhood, Principle
 
 PRINCIPLES = [
-    ("See the person", "Value people for who they are and what they bring, not only what they need."),
+    (
+        "See the person",
+        "Value people for who they are and what they bring, not only what they need.",
+    ),
     ("Listen deeply", "Hear what people and communities are saying, especially those heard least."),
     ("Know this place", "Understand the neighbourhood, its history, strengths and challenges."),
-    ("Connect to neighbourhoods", "Build relationships and links between people and groups locally."),
+    (
+        "Connect to neighbourhoods",
+        "Build relationships and links between people and groups locally.",
+    ),
     ("Show our love and pride", "Celebrate what is good about the borough and its communities."),
     ("Do the right thing", "Act with fairness, honesty and care, and be open about decisions."),
 ]
@@ -38,7 +44,11 @@ def update_neighbourhood(
     neighbourhood.place = (place or "").strip() or None
     neighbourhood.is_active = is_active
     audit.record(
-        actor, "neighbourhood.updated", neighbourhood, before=before, after=neighbourhood.audit_view()
+        actor,
+        "neighbourhood.updated",
+        neighbourhood,
+        before=before,
+        after=neighbourhood.audit_view(),
     )
     db.session.commit()
     return neighbourhood

@@ -68,7 +68,9 @@ def test_sign_in_and_out(client):
 
 def test_wrong_password_gives_one_message_and_keeps_the_email(client):
     make_user(email="a@example.org")
-    response = client.post("/sign-in", data={"email": "a@example.org", "password": "nope nope nope"})
+    response = client.post(
+        "/sign-in", data={"email": "a@example.org", "password": "nope nope nope"}
+    )
     assert response.status_code == 200
     assert error_messages(response) == ["Enter a correct email address and password"]
     assert soup_of(response).find("input", {"name": "email"})["value"] == "a@example.org"
@@ -103,10 +105,14 @@ def test_password_reset_journey(client, outbox):
     assert "Check your email" in response.get_data(as_text=True)
     link = re.search(r"http://localhost(/password-reset/\S+)", outbox[0].body)[1]
     assert client.get(link).status_code == 200
-    response = client.post(link, data={"password": "brand new passphrase", "confirm_password": "brand new passphrase"})
+    response = client.post(
+        link, data={"password": "brand new passphrase", "confirm_password": "brand new passphrase"}
+    )
     assert response.status_code == 302
     assert client.get(link).status_code == 410  # single use
-    response = client.post("/sign-in", data={"email": "a@example.org", "password": "brand new passphrase"})
+    response = client.post(
+        "/sign-in", data={"email": "a@example.org", "password": "brand new passphrase"}
+    )
     assert response.status_code == 302
 
 
@@ -126,13 +132,18 @@ def test_bad_reset_and_invitation_links_are_explained(client):
 def test_accepting_an_invitation_through_the_page(client, outbox):
     admin = make_user(Role.ADMIN)
     sign_in(client, admin)
-    response = client.post("/admin/users/invite", data={"email": "new.officer@example.org", "role": "programme_officer"})
+    response = client.post(
+        "/admin/users/invite",
+        data={"email": "new.officer@example.org", "role": "programme_officer"},
+    )
     assert response.status_code == 302
     client.post("/sign-out")
     link = re.search(r"http://localhost(/invitations/\S+)", outbox[0].body)[1]
     page = client.get(link).get_data(as_text=True)
     assert "new.officer@example.org" in page
-    response = client.post(link, data={"full_name": "Nia Officer", "password": PASSWORD, "confirm_password": PASSWORD})
+    response = client.post(
+        link, data={"full_name": "Nia Officer", "password": PASSWORD, "confirm_password": PASSWORD}
+    )
     assert response.status_code == 302
     assert services.find_by_email("new.officer@example.org").role == Role.PROGRAMME_OFFICER
 

@@ -27,7 +27,9 @@ def _link(captured: list):
 
 def test_registration_stores_an_argon2_hash_never_the_password(caplog):
     caplog.set_level(logging.DEBUG)
-    user = services.register_applicant(email=" New@Example.org ", full_name="New Person", password=PASSWORD)
+    user = services.register_applicant(
+        email=" New@Example.org ", full_name="New Person", password=PASSWORD
+    )
     assert user.email == "new@example.org"
     assert user.role == Role.APPLICANT
     assert user.password_hash.startswith("$argon2id$")
@@ -46,7 +48,9 @@ def test_registration_stores_an_argon2_hash_never_the_password(caplog):
 )
 def test_weak_passwords_are_refused(password, message):
     with pytest.raises(DomainError, match=message) as raised:
-        services.register_applicant(email="new@example.org", full_name="New Person", password=password)
+        services.register_applicant(
+            email="new@example.org", full_name="New Person", password=password
+        )
     assert raised.value.field == "password"
 
 
@@ -104,7 +108,9 @@ def test_tampered_reset_tokens_are_refused():
 def test_admin_invitation_creates_an_account_with_the_role(outbox):
     admin = make_user(Role.ADMIN)
     tokens: list[str] = []
-    services.invite(admin, email="Panel@Example.org", role=Role.PANEL_MEMBER, link_for=_link(tokens))
+    services.invite(
+        admin, email="Panel@Example.org", role=Role.PANEL_MEMBER, link_for=_link(tokens)
+    )
     assert outbox[0].to == ["panel@example.org"]
     user = services.accept_invitation(tokens[0], full_name="Pat Panel", password=PASSWORD)
     assert user.role == Role.PANEL_MEMBER and user.email == "panel@example.org"
@@ -115,7 +121,9 @@ def test_admin_invitation_creates_an_account_with_the_role(outbox):
 def test_expired_invitation_cannot_be_used(outbox):
     admin = make_user(Role.ADMIN)
     tokens: list[str] = []
-    invitation = services.invite(admin, email="late@example.org", role=Role.FINANCE_OFFICER, link_for=_link(tokens))
+    invitation = services.invite(
+        admin, email="late@example.org", role=Role.FINANCE_OFFICER, link_for=_link(tokens)
+    )
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert services.open_invitation(tokens[0]) is None

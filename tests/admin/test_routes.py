@@ -14,7 +14,8 @@ def test_people_list_and_role_change(client):
     page = client.get("/admin/users").get_data(as_text=True)
     assert "Ada Admin" in page and "Pat Person" in page
     response = client.post(
-        f"/admin/users/{person.id}/role", data={"role": "panel_member", "representing": "Young person"}
+        f"/admin/users/{person.id}/role",
+        data={"role": "panel_member", "representing": "Young person"},
     )
     assert response.status_code == 302
     assert "Panel member – Young person" in client.get("/admin/users").get_data(as_text=True)
@@ -54,7 +55,9 @@ def test_invite_form_errors_keep_what_was_typed(client):
 def test_inviting_an_existing_person_is_explained(client, outbox):
     sign_in(client, make_user(Role.ADMIN))
     existing = make_user()
-    response = client.post("/admin/users/invite", data={"email": existing.email, "role": "panel_member"})
+    response = client.post(
+        "/admin/users/invite", data={"email": existing.email, "role": "panel_member"}
+    )
     assert any("already exists" in message for message in error_messages(response))
     assert outbox == []
 

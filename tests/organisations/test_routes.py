@@ -1,0 +1,413 @@
+"""Group pages, as applicants, staff and strangers use them."""
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+
+from grants.audit import AuditEvent
+from grants.extensions import db
+from grants.organisations import services
+from grants.organisations.models import Organisation
+from grants.permissions import Role
+from tests.checks import error_messages, soup_of
+from tests.factories import make_group, make_user, sign_in
+
+STAFF = [Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN]
+
+
+def form_data(**overrides):
+    values = {
+        "name": "Hindley Green Community Choir",
+        "org_type": "constituted_group",
+        "charity_number": "",
+        "company_number": "",
+        "society_number": "",
+        "address_line_1": "2 Atherton Road",
+        "address_line_2": "",
+        "town": "Hindley",
+        "postcode": "wn2 3er",
+        "income_band": "under_10k",
+    }
+    values.update(overrides)
+    return values
+
+
+def typed_value(response, field):
+    return soup_of(response).find("input", attrs={"name": field})["value"]
+
+
+def page_text(response):
+    return response.get_data(as_text=True)
+
+
+@contextmanager
+def counting_queries():
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def applicant(client):
+    user = make_user(name="Ada Member")
+    sign_in(client, user)
+    return user
+
+
+@pytest.fixture
+def group(applicant):
+    return make_group(applicant, name="Pemberton Allotment Society")
+
+
+def token_for_invitation(member, group, email):
+    tokens = []
+    services.invite_member(
+        member, group, email, link_for=lambda token: tokens.append(token) or token
+    )
+    return tokens[0]
+
+
+# Pages a member uses
+
+
+@pytest.mark.parametrize(
+    "path", ["/groups/", "/groups/new", "/groups/{id}", "/groups/{id}/edit", "/groups/{id}/invite"]
+)
+def test_a_member_can_open_every_group_page(client, group, path):
+    response = client.get(path.format(id=group.id))
+    assert response.status_code == 200
+
+
+def test_a_member_sees_their_group_in_their_list(client, group):
+    response = client.get("/groups/")
+    assert group.name in page_text(response)
+
+
+def test_the_group_list_links_each_name_to_its_group(client, group):
+    soup = soup_of(client.get("/groups/"))
+    link = soup.select_one(f"tbody a[href='/groups/{group.id}']")
+    assert link is not None and link.get_text() == group.name
+
+
+def test_the_group_page_shows_its_details_members_and_main_contact(client, group):
+    page = page_text(client.get(f"/groups/{group.id}"))
+    assert "WN5 8AB" in page
+    assert "Ada Member (main contact)" in page
+    assert f"/groups/{group.id}/edit" in page
+    assert f"/groups/{group.id}/invite" in page
+
+
+def test_the_edit_form_starts_with_the_saved_details(client, group):
+    response = client.get(f"/groups/{group.id}/edit")
+    assert typed_value(response, "name") == "Pemberton Allotment Society"
+    assert typed_value(response, "postcode") == "WN5 8AB"
+    checked = soup_of(response).find("input", attrs={"name": "org_type", "checked": True})
+    assert checked["value"] == "constituted_group"
+
+
+# Keeping a group's data to its members and staff
+
+
+@pytest.fixture
+def applicant2(client, group):
+    """Another applicant, signed in instead of the group's member, with a group of their own."""
+    other = make_user(name="Someone Else")
+    make_group(other, name="Standish Walkers")
+    sign_in(client, other)
+    return other
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/groups/{id}"),
+        ("get", "/groups/{id}/edit"),
+        ("get", "/groups/{id}/invite"),
+        ("post", "/groups/{id}/edit"),
+        ("post", "/groups/{id}/invite"),
+    ],
+)
+def test_another_applicant_gets_not_found_for_a_group_they_do_not_belong_to(
+    client, group, applicant2, method, path
+):
+    data = form_data(email="me@example.org") if method == "post" else None
+    response = getattr(client, method)(path.format(id=group.id), data=data)
+    assert response.status_code == 404
+    assert group.name not in page_text(response)
+
+
+def test_another_applicant_cannot_change_the_group_by_posting(client, group, applicant2):
+    client.post(f"/groups/{group.id}/edit", data=form_data(name="Hijacked"))
+    db.session.expire_all()
+    assert db.session.get(Organisation, group.id).name == "Pemberton Allotment Society"
+
+
+def test_another_applicant_does_not_see_the_group_in_their_list(client, group, applicant2):
+    page = page_text(client.get("/groups/"))
+    assert "Standish Walkers" in page
+    assert group.name not in page
+
+
+def test_a_missing_group_is_a_404(client, applicant):
+    assert client.get("/groups/12345").status_code == 404
+
+
+@pytest.mark.parametrize("role", STAFF)
+def test_staff_can_see_every_group_but_cannot_change_them(client, group, role):
+    make_group(make_user(), name="Standish Walkers")
+    sign_in(client, make_user(role))
+    listing = page_text(client.get("/groups/"))
+    assert group.name in listing and "Standish Walkers" in listing
+    assert "2 groups" in listing
+    page = client.get(f"/groups/{group.id}")
+    assert page.status_code == 200
+    assert f"/groups/{group.id}/edit" not in page_text(page)
+    assert client.get(f"/groups/{group.id}/edit").status_code == 403
+    assert client.get(f"/groups/{group.id}/invite").status_code == 403
+    assert client.get("/groups/new").status_code == 403
+
+
+def test_panel_members_see_no_groups(client, group):
+    sign_in(client, make_user(Role.PANEL_MEMBER))
+    assert group.name not in page_text(client.get("/groups/"))
+    assert client.get(f"/groups/{group.id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/groups/",
+        "/groups/new",
+        "/groups/1",
+        "/groups/1/edit",
+        "/groups/1/invite",
+        "/groups/invitations/abc",
+    ],
+)
+def test_signed_out_visitors_are_sent_to_sign_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.location.startswith("/sign-in")
+
+
+# The staff list: paginated, and its cost does not grow with the data
+
+
+def make_groups(count):
+    for number in range(count):
+        make_group(make_user(), name=f"Group {number:03}")
+
+
+def test_the_staff_list_shows_one_page_of_groups_and_links_to_the_next(client):
+    make_groups(60)
+    sign_in(client, make_user(Role.PROGRAMME_OFFICER))
+    first = soup_of(client.get("/groups/"))
+    assert len(first.select("tbody tr")) == 50
+    assert "60 groups" in first.get_text()
+    assert first.select_one(".govuk-pagination a[href='/groups/?page=2']") is not None
+    second = soup_of(client.get("/groups/?page=2"))
+    assert len(second.select("tbody tr")) == 10
+    assert "Group 059" in second.get_text()
+
+
+def test_the_list_page_makes_the_same_number_of_queries_whatever_the_number_of_groups(client):
+    officer = make_user(Role.FINANCE_OFFICER)
+    sign_in(client, officer)
+
+    def queries_for_list():
+        db.session.close()  # start cold, as a real request would
+        with counting_queries() as statements:
+            assert client.get("/groups/").status_code == 200
+        return len(statements)
+
+    make_groups(3)
+    few = queries_for_list()
+    make_groups(57)
+    assert queries_for_list() == few
+
+
+# Creating a group
+
+
+def test_a_valid_group_is_saved_and_the_member_is_taken_to_it(client, applicant):
+    response = client.post("/groups/new", data=form_data())
+    group = db.session.scalar(select(Organisation))
+    assert response.status_code == 302
+    assert response.location == f"/groups/{group.id}"
+    assert group.name == "Hindley Green Community Choir"
+    assert group.postcode == "WN2 3ER"
+    assert services.members_of(group) == [applicant]
+
+
+def test_a_new_group_is_announced_in_a_success_banner(client, applicant):
+    shown = client.post(
+        "/groups/new", data=form_data(name="Tom & Jerry's Club"), follow_redirects=True
+    )
+    banner = soup_of(shown).select_one(".govuk-notification-banner__content")
+    assert "<p" not in banner.get_text()
+    heading = banner.select_one("p.govuk-notification-banner__heading")
+    assert heading.get_text() == "Tom & Jerry's Club has been created"
+
+
+def test_a_charity_is_saved_with_its_number(client, applicant):
+    client.post(
+        "/groups/new",
+        data=form_data(
+            org_type="registered_charity", charity_number="1164883", company_number="01234567"
+        ),
+    )
+    group = db.session.scalar(select(Organisation))
+    assert (group.charity_number, group.company_number) == ("1164883", None)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"postcode": "WN99"}, "Enter a full UK postcode, like WN1 1YN"),
+        ({"org_type": "registered_charity"}, "Enter your charity number"),
+        ({"org_type": "cic", "company_number": "1234567"}, "Keep any zeros at the start"),
+        ({"org_type": "spaceship"}, "Select the type of group"),
+        ({"income_band": "a king's ransom"}, "Select your group's annual income"),
+        ({"address_line_1": "x" * 10_000}, "Address line 1 must be 200 characters or fewer"),
+        ({"town": ""}, "Enter the town or city"),
+    ],
+)
+def test_bad_input_is_explained_and_what_was_typed_is_kept(client, applicant, overrides, message):
+    response = client.post("/groups/new", data=form_data(**overrides))
+    assert response.status_code == 200
+    assert any(message in text for text in error_messages(response))
+    assert typed_value(response, "name") == "Hindley Green Community Choir"
+    assert db.session.scalar(select(Organisation)) is None
+
+
+def test_an_empty_form_lists_every_missing_answer(client, applicant):
+    response = client.post("/groups/new", data={})
+    assert response.status_code == 200
+    assert error_messages(response) == [
+        "Enter your group's name",
+        "Select the type of group",
+        "Enter the first line of your group's address",
+        "Enter the town or city",
+        "Enter a postcode",
+        "Select your group's annual income",
+    ]
+    assert soup_of(response).title.get_text().startswith("Error:")
+
+
+def test_huge_answers_are_refused_not_crashed_on(client, applicant):
+    huge = "x" * 10_000
+    data = {field: huge for field in form_data()}
+    response = client.post("/groups/new", data=data)
+    assert response.status_code == 200
+    assert "Group name must be 200 characters or fewer" in error_messages(response)
+    assert typed_value(response, "name") == huge
+    assert db.session.scalar(select(Organisation)) is None
+
+
+# Editing a group
+
+
+def test_a_member_can_change_their_group_and_the_change_is_audited(client, applicant, group):
+    response = client.post(f"/groups/{group.id}/edit", data=form_data(name="Pemberton Growers"))
+    assert response.status_code == 302
+    assert response.location == f"/groups/{group.id}"
+    db.session.expire_all()
+    assert db.session.get(Organisation, group.id).name == "Pemberton Growers"
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "organisation.updated"))
+    assert audit.actor_id == applicant.id
+    assert audit.before["name"] == "Pemberton Allotment Society"
+    assert audit.after["name"] == "Pemberton Growers"
+
+
+def test_a_bad_edit_is_explained_and_keeps_what_was_typed(client, group):
+    response = client.post(
+        f"/groups/{group.id}/edit", data=form_data(name="Pemberton Growers", postcode="nowhere")
+    )
+    assert response.status_code == 200
+    assert error_messages(response) == ["Enter a full UK postcode, like WN1 1YN"]
+    assert typed_value(response, "name") == "Pemberton Growers"
+    assert typed_value(response, "postcode") == "nowhere"
+    db.session.expire_all()
+    assert db.session.get(Organisation, group.id).name == "Pemberton Allotment Society"
+
+
+# Inviting and joining
+
+
+def test_a_member_can_invite_someone_by_email(client, group, outbox):
+    response = client.post(f"/groups/{group.id}/invite", data={"email": "friend@example.org"})
+    assert response.status_code == 302
+    [message] = outbox
+    assert message.to == ["friend@example.org"]
+    assert "http://localhost/groups/invitations/" in message.body
+
+
+def test_an_invitation_needs_a_valid_email_address(client, group, outbox):
+    response = client.post(f"/groups/{group.id}/invite", data={"email": "not an email"})
+    assert response.status_code == 200
+    assert error_messages(response) == [
+        "Enter an email address in the correct format, like name@example.com"
+    ]
+    assert outbox == []
+
+
+def test_inviting_an_existing_member_is_explained(client, applicant, group):
+    response = client.post(f"/groups/{group.id}/invite", data={"email": applicant.email})
+    assert error_messages(response) == ["This person is already a member of the group"]
+
+
+def test_the_invited_person_joins_from_the_invitation_page(client, applicant, group):
+    token = token_for_invitation(applicant, group, "friend@example.org")
+    friend = make_user(email="friend@example.org")
+    sign_in(client, friend)
+    page = client.get(f"/groups/invitations/{token}")
+    assert page.status_code == 200
+    assert "Join Pemberton Allotment Society" in page_text(page)
+    assert "Ada Member has invited friend@example.org" in page_text(page)
+
+    response = client.post(f"/groups/invitations/{token}")
+    assert response.status_code == 302
+    assert response.location == f"/groups/{group.id}"
+    assert services.is_member(friend, group.id)
+    assert client.get(f"/groups/{group.id}").status_code == 200
+
+
+def test_a_used_invitation_link_has_expired(client, applicant, group):
+    token = token_for_invitation(applicant, group, "friend@example.org")
+    sign_in(client, make_user(email="friend@example.org"))
+    client.post(f"/groups/invitations/{token}")
+    response = client.get(f"/groups/invitations/{token}")
+    assert response.status_code == 410
+    assert "This link has expired" in page_text(response)
+
+
+def test_an_unknown_invitation_link_has_expired(client, applicant):
+    assert client.get("/groups/invitations/made-up").status_code == 410
+
+
+def test_someone_else_cannot_join_with_the_invitation(client, applicant, group):
+    token = token_for_invitation(applicant, group, "friend@example.org")
+    stranger = make_user(email="stranger@example.org")
+    sign_in(client, stranger)
+    response = client.post(f"/groups/invitations/{token}")
+    assert response.status_code == 200
+    assert "This invitation was sent to friend@example.org" in page_text(response)
+    assert not services.is_member(stranger, group.id)
+
+
+def test_a_staff_account_cannot_join_with_an_invitation(client, applicant, group):
+    token = token_for_invitation(applicant, group, "officer@example.org")
+    officer = make_user(Role.PROGRAMME_OFFICER, email="officer@example.org")
+    sign_in(client, officer)
+    response = client.post(f"/groups/invitations/{token}")
+    assert response.status_code == 200
+    assert "Staff and panel accounts cannot join community groups" in page_text(response)
+    assert not services.is_member(officer, group.id)
