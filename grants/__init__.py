@@ -78,6 +78,8 @@ def _init_templates(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    import grants.models  # noqa: F401  (the whole schema, for migrations and relationships)
+
     db.init_app(app)
     migrate.init_app(
         app,

@@ -45,6 +45,23 @@ def app():
         _empty_schema()
         upgrade()
     yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app():
+    """Build extra apps (say, under ProductionConfig) whose connections are closed afterwards."""
+    made = []
+
+    def build(config=SuiteConfig):
+        made.append(create_app(config))
+        return made[-1]
+
+    yield build
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()
 
 
 def _truncate_all() -> None:

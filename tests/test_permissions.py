@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from grants import create_app
 from grants.permissions import (
     ROLE_PERMISSIONS,
     Permission,
@@ -13,7 +12,6 @@ from grants.permissions import (
     public,
     requires,
 )
-from tests.conftest import SuiteConfig
 from tests.factories import make_group, make_user, sign_in
 
 ANONYMOUS = "anonymous"
@@ -74,8 +72,8 @@ def test_every_endpoint_is_in_the_matrix_or_tested_elsewhere(app):
     assert endpoints == set(MATRIX) | NOT_IN_MATRIX
 
 
-def test_an_undeclared_endpoint_is_refused():
-    app = create_app(SuiteConfig)
+def test_an_undeclared_endpoint_is_refused(make_app):
+    app = make_app()
     app.add_url_rule("/undeclared-for-test", "undeclared_for_test", lambda: "secret")
     with app.app_context():
         assert app.test_client().get("/undeclared-for-test").status_code == 403

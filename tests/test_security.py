@@ -34,10 +34,10 @@ def test_protective_headers(client, path):
 
 
 @pytest.fixture
-def production_app(monkeypatch, app):
+def production_app(monkeypatch, app, make_app):
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
     monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
-    return create_app(ProductionConfig)
+    return make_app(ProductionConfig)
 
 
 def test_production_sends_hsts_and_secure_cookies(production_app):

@@ -1,0 +1,1 @@
+"""Applications: the task-list journey, assisted and paper routes, revisions and screening."""
