@@ -58,6 +58,14 @@ class Config:
     MAIL_BACKEND = "smtp" if MAIL_SERVER else "file"
     MAIL_FILE_PATH = os.environ.get("MAIL_OUTBOX", str(INSTANCE / "outbox"))
 
+    # Uploads live outside the web root; point UPLOAD_FOLDER at persistent storage in production.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
+    MAX_DOCUMENT_BYTES = _env_int("MAX_DOCUMENT_BYTES", 10 * 1024 * 1024)
+    MAX_RECORDING_BYTES = _env_int("MAX_RECORDING_BYTES", 200 * 1024 * 1024)
+    # The largest request Flask accepts at all (a recording plus the rest of the form).
+    MAX_CONTENT_LENGTH = MAX_RECORDING_BYTES + 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 60 * 60)
     INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 7)
     PAGE_SIZE = 50

@@ -27,6 +27,7 @@ class SuiteConfig(TestConfig):
         os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
     )
     MAIL_FILE_PATH = str(_TMP / "outbox")
+    UPLOAD_FOLDER = str(_TMP / "uploads")
 
 
 def _empty_schema() -> None:

@@ -1,0 +1,290 @@
+"""Saving each task-list section. Every save checks the rules, audits before and after, commits.
+
+Save and return: each section saves on its own, so people can stop and come back at any point.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from grants import audit, uploads
+from grants.accounts.models import User
+from grants.applications.models import (
+    BENEFICIARY_GROUPS,
+    BUDGET_CATEGORIES,
+    Answer,
+    Application,
+    BudgetLine,
+    Document,
+    DocumentKind,
+    Outcome,
+)
+from grants.applications.sections import budget_total
+from grants.audit import utcnow
+from grants.errors import DomainError, InvalidInput
+from grants.extensions import db
+from grants.funds.models import Question, QuestionKind
+from grants.money import MoneyError, format_pence, parse_pounds
+from grants.reference.models import Neighbourhood, Principle
+
+DESCRIPTION_WORD_LIMIT = 1000
+MAX_PEOPLE = 10_000_000
+
+
+def words(text: str | None) -> int:
+    return len((text or "").split())
+
+
+def _saved(actor: User, application: Application, section: str, before: dict, after: dict) -> None:
+    audit.record(actor, f"application.{section}_saved", application, before=before, after=after)
+    db.session.commit()
+
+
+def confirm_group(actor: User, application: Application) -> None:
+    application.group_details_confirmed = True
+    _saved(actor, application, "group", {}, {"group_details_confirmed": True})
+
+
+def save_project(actor: User, application: Application, *, title: str, summary: str, description: str) -> None:
+    title, summary, description = title.strip(), summary.strip(), description.strip()
+    errors = {}
+    if len(summary) > 140:
+        errors["summary"] = "Summary must be 140 characters or fewer"
+    if words(description) > DESCRIPTION_WORD_LIMIT:
+        errors["description"] = f"Description must be {DESCRIPTION_WORD_LIMIT} words or fewer"
+    if errors:
+        raise InvalidInput(errors)
+    before = {"title": application.title, "summary": application.summary, "description": application.description}
+    application.title, application.summary, application.description = title, summary, description or None
+    _saved(actor, application, "project", before, {"title": title, "summary": summary, "description": description})
+
+
+def save_neighbourhoods(actor: User, application: Application, neighbourhood_ids: list[int]) -> None:
+    if not neighbourhood_ids:
+        raise DomainError("Select at least one neighbourhood", field="neighbourhoods")
+    chosen = list(
+        db.session.scalars(
+            select(Neighbourhood).where(Neighbourhood.id.in_(neighbourhood_ids), Neighbourhood.is_active)
+        )
+    )
+    if len(chosen) != len(set(neighbourhood_ids)):
+        raise DomainError("Select neighbourhoods from the list", field="neighbourhoods")
+    outside = [n.name for n in chosen if not application.round.covers(n.id)]
+    if outside:
+        raise DomainError(
+            "This round does not fund projects in " + ", ".join(outside), field="neighbourhoods"
+        )
+    before = {"neighbourhoods": [n.code for n in application.neighbourhoods]}
+    application.neighbourhoods = chosen
+    _saved(actor, application, "where", before, {"neighbourhoods": [n.code for n in chosen]})
+
+
+def save_principles(actor: User, application: Application, *, main_id: int | None, other_ids: list[int]) -> None:
+    principles = {p.id: p for p in db.session.scalars(select(Principle).where(Principle.is_active))}
+    if main_id not in principles:
+        raise DomainError("Select the principle your project mainly serves", field="main_principle")
+    if any(pid not in principles for pid in other_ids):
+        raise DomainError("Select principles from the list", field="other_principles")
+    before = {
+        "main": application.main_principle_id,
+        "others": [p.id for p in application.other_principles],
+    }
+    application.main_principle_id = main_id
+    application.other_principles = [principles[pid] for pid in dict.fromkeys(other_ids) if pid != main_id]
+    after = {"main": main_id, "others": [p.id for p in application.other_principles]}
+    _saved(actor, application, "principles", before, after)
+
+
+def save_beneficiaries(actor: User, application: Application, *, people_reached: int | None, groups: list[str]) -> None:
+    errors = {}
+    if people_reached is None or not 0 <= people_reached <= MAX_PEOPLE:
+        errors["people_reached"] = f"Enter how many people will take part, as a whole number up to {MAX_PEOPLE:,}"
+    unknown = [g for g in groups if g not in BENEFICIARY_GROUPS]
+    if not groups or unknown:
+        errors["groups"] = "Select who will benefit"
+    if errors:
+        raise InvalidInput(errors)
+    before = {"people_reached": application.people_reached, "groups": application.beneficiary_groups}
+    application.people_reached = people_reached
+    application.beneficiary_groups = list(dict.fromkeys(groups))
+    _saved(actor, application, "beneficiaries", before, {"people_reached": people_reached, "groups": groups})
+
+
+def add_outcome(actor: User, application: Application, *, indicator: str, target: str, principle_id: int | None) -> None:
+    principle = db.session.get(Principle, principle_id) if principle_id else None
+    if principle is None or not principle.is_active:
+        raise DomainError("Select the principle this outcome serves", field="principle")
+    outcome = Outcome(indicator=indicator.strip(), target=target.strip(), principle_id=principle.id)
+    application.outcomes.append(outcome)
+    _saved(actor, application, "outcomes", {}, {"added": {"indicator": outcome.indicator, "target": outcome.target}})
+
+
+def remove_outcome(actor: User, application: Application, outcome_id: int) -> None:
+    outcome = next((o for o in application.outcomes if o.id == outcome_id), None)
+    if outcome is None:
+        raise DomainError("That outcome has already been removed")
+    application.outcomes.remove(outcome)
+    _saved(actor, application, "outcomes", {"removed": {"indicator": outcome.indicator}}, {})
+
+
+def _recalculate(application: Application) -> None:
+    application.amount_requested_pence = budget_total(application)
+
+
+def add_budget_line(actor: User, application: Application, *, item: str, category: str, amount: str) -> None:
+    errors = {}
+    if category not in BUDGET_CATEGORIES:
+        errors["category"] = "Select a category"
+    try:
+        pence = parse_pounds(amount)
+        if pence <= 0:
+            errors["amount"] = "Amount must be more than £0"
+    except MoneyError as error:
+        errors["amount"] = str(error)
+        pence = 0
+    if not errors and budget_total(application) + pence > application.round.max_award_pence:
+        errors["amount"] = (
+            f"This would make your budget {format_pence(budget_total(application) + pence)}. "
+            f"This round gives up to {format_pence(application.round.max_award_pence)}"
+        )
+    if errors:
+        raise InvalidInput(errors)
+    application.budget_lines.append(BudgetLine(item=item.strip(), category=category, amount_pence=pence))
+    _recalculate(application)
+    _saved(actor, application, "budget", {}, {"added": {"item": item.strip(), "amount_pence": pence}})
+
+
+def remove_budget_line(actor: User, application: Application, line_id: int) -> None:
+    line = next((b for b in application.budget_lines if b.id == line_id), None)
+    if line is None:
+        raise DomainError("That budget line has already been removed")
+    application.budget_lines.remove(line)
+    _recalculate(application)
+    _saved(actor, application, "budget", {"removed": {"item": line.item, "amount_pence": line.amount_pence}}, {})
+
+
+def save_timeline(actor: User, application: Application, *, start: date, end: date) -> None:
+    round_ = application.round
+    errors = {}
+    if round_.project_start_from and start < round_.project_start_from:
+        errors["start_date"] = f"Start date must be on or after {round_.project_start_from:%-d %B %Y}"
+    if round_.project_end_by and end > round_.project_end_by:
+        errors["end_date"] = f"End date must be on or before {round_.project_end_by:%-d %B %Y}"
+    if end < start:
+        errors["end_date"] = "End date must be the same as or after the start date"
+    if errors:
+        raise InvalidInput(errors)
+    before = {"start": str(application.start_date or ""), "end": str(application.end_date or "")}
+    application.start_date, application.end_date = start, end
+    _saved(actor, application, "timeline", before, {"start": str(start), "end": str(end)})
+
+
+def _answer_problem(question: Question, value: Any) -> str | None:
+    """Why a custom answer breaks its question's rules, or None. Empty answers are checked later."""
+    if value in (None, "", []):
+        return None
+    if question.kind == QuestionKind.SHORT_TEXT and len(value) > 300:
+        return "Answer must be 300 characters or fewer"
+    if question.kind == QuestionKind.LONG_TEXT and question.word_limit and words(value) > question.word_limit:
+        return f"Answer must be {question.word_limit} words or fewer"
+    if question.kind == QuestionKind.YES_NO and value not in ("yes", "no"):
+        return "Select yes or no"
+    if question.kind == QuestionKind.SINGLE_CHOICE and value not in question.options:
+        return "Select an option from the list"
+    if question.kind == QuestionKind.MULTIPLE_CHOICE and any(v not in question.options for v in value):
+        return "Select options from the list"
+    return None
+
+
+def save_answers(actor: User, application: Application, values: dict[int, Any]) -> None:
+    """Save the round's custom answers (all questions on the page at once; files separately)."""
+    questions = {q.id: q for q in application.round.questions if q.kind != QuestionKind.FILE}
+    errors = {}
+    for question_id, value in values.items():
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        problem = _answer_problem(question, value)
+        if problem:
+            errors[f"question_{question_id}"] = problem
+    if errors:
+        raise InvalidInput(errors)
+    existing = {a.question_id: a for a in application.answers}
+    before = {str(k): a.value for k, a in existing.items()}
+    for question_id, value in values.items():
+        if question_id not in questions:
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        if question_id in existing:
+            existing[question_id].value = value
+        else:
+            application.answers.append(Answer(question_id=question_id, value=value))
+    _saved(actor, application, "questions", before, {str(k): v if not isinstance(v, date) else v.isoformat() for k, v in values.items()})
+
+
+def attach(
+    actor: User,
+    application: Application,
+    upload: FileStorage | None,
+    *,
+    kind: DocumentKind,
+    answer_key: str | None = None,
+    field: str = "file",
+) -> Document:
+    """Store an upload against the application, replacing any earlier file for the same slot."""
+    recording = kind == DocumentKind.RECORDING
+    stored = uploads.store(
+        upload,
+        allowed=uploads.RECORDING_TYPES if recording else uploads.DOCUMENT_TYPES,
+        max_bytes=current_app.config["MAX_RECORDING_BYTES" if recording else "MAX_DOCUMENT_BYTES"],
+        field=field,
+    )
+    replaced = [d for d in application.documents if d.kind == kind and d.answer_key == answer_key]
+    for old in replaced:
+        application.documents.remove(old)
+        uploads.discard(old.stored_name)
+    document = Document(
+        kind=kind,
+        answer_key=answer_key,
+        original_name=stored.original_name,
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size_bytes=stored.size_bytes,
+        uploaded_by_id=actor.id,
+        uploaded_at=utcnow(),
+    )
+    application.documents.append(document)
+    _saved(
+        actor, application, "document",
+        {"replaced": [d.original_name for d in replaced]},
+        {"kind": kind.value, "name": stored.original_name, "answer_key": answer_key},
+    )
+    return document
+
+
+def remove_document(actor: User, application: Application, document_id: int) -> None:
+    document = next((d for d in application.documents if d.id == document_id), None)
+    if document is None:
+        raise DomainError("That file has already been removed")
+    application.documents.remove(document)
+    uploads.discard(document.stored_name)
+    _saved(actor, application, "document", {"removed": document.original_name}, {})
+
+
+def declare(actor: User, application: Application, *, full_name: str, confirmed: bool) -> None:
+    errors = {}
+    if not full_name.strip():
+        errors["full_name"] = "Enter your full name"
+    if not confirmed:
+        errors["confirm"] = "Confirm that the information is correct"
+    if errors:
+        raise InvalidInput(errors)
+    application.declaration_name = full_name.strip()
+    application.declared_at = utcnow()
+    _saved(actor, application, "declaration", {}, {"name": full_name.strip()})

@@ -1,0 +1,123 @@
+"""The task list: which sections an application has, and whether each is complete.
+
+Completeness is derived from the answers themselves, never stored, so it cannot drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from grants.applications.models import (
+    SUPPORTING_DOCUMENTS,
+    Application,
+    DocumentKind,
+)
+from grants.funds.models import Question, QuestionKind
+
+LONG_TEXT_KINDS = {QuestionKind.LONG_TEXT}
+
+
+def has_recording(application: Application, answer_key: str) -> bool:
+    return any(
+        d.kind == DocumentKind.RECORDING and d.answer_key == answer_key for d in application.documents
+    )
+
+
+def has_document(application: Application, kind: DocumentKind, answer_key: str | None = None) -> bool:
+    return any(
+        d.kind == kind and (answer_key is None or d.answer_key == answer_key)
+        for d in application.documents
+    )
+
+
+def question_key(question: Question) -> str:
+    return f"question-{question.id}"
+
+
+def question_answered(application: Application, question: Question) -> bool:
+    if question.kind == QuestionKind.FILE:
+        return has_document(application, DocumentKind.ANSWER_FILE, question_key(question))
+    value = application.answer_for(question.id)
+    if value not in (None, "", []):
+        return True
+    return question.kind in LONG_TEXT_KINDS and has_recording(application, question_key(question))
+
+
+def budget_total(application: Application) -> int:
+    return sum(line.amount_pence for line in application.budget_lines)
+
+
+def budget_within_limits(application: Application) -> bool:
+    total = budget_total(application)
+    return application.round.min_award_pence <= total <= application.round.max_award_pence
+
+
+def _project_complete(a: Application) -> bool:
+    described = bool(a.description) or has_recording(a, "description")
+    return bool(a.title and a.summary and described)
+
+
+def _timeline_complete(a: Application) -> bool:
+    return bool(a.start_date and a.end_date and a.end_date >= a.start_date)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    complete: Callable[[Application], bool]
+    started: Callable[[Application], bool]
+
+
+SECTIONS = [
+    Section("group", "About your group", lambda a: a.group_details_confirmed, lambda a: a.group_details_confirmed),
+    Section("project", "Your project", _project_complete, lambda a: bool(a.title or a.summary or a.description)),
+    Section("where", "Where it happens", lambda a: bool(a.neighbourhoods), lambda a: bool(a.neighbourhoods)),
+    Section("principles", "Principles", lambda a: a.main_principle_id is not None, lambda a: a.main_principle_id is not None),
+    Section(
+        "beneficiaries",
+        "Who benefits",
+        lambda a: a.people_reached is not None and bool(a.beneficiary_groups),
+        lambda a: a.people_reached is not None or bool(a.beneficiary_groups),
+    ),
+    Section("outcomes", "Planned outcomes", lambda a: bool(a.outcomes), lambda a: bool(a.outcomes)),
+    Section("budget", "Budget", lambda a: bool(a.budget_lines) and budget_within_limits(a), lambda a: bool(a.budget_lines)),
+    Section("timeline", "Timeline", _timeline_complete, lambda a: bool(a.start_date or a.end_date)),
+    Section(
+        "questions",
+        "Questions from this round",
+        lambda a: all(question_answered(a, q) for q in a.round.questions if q.required),
+        lambda a: bool(a.answers) or has_document(a, DocumentKind.ANSWER_FILE),
+    ),
+    Section(
+        "documents",
+        "Supporting documents",
+        lambda a: all(has_document(a, kind) for kind in SUPPORTING_DOCUMENTS),
+        lambda a: any(has_document(a, kind) for kind in SUPPORTING_DOCUMENTS),
+    ),
+]
+DECLARATION = Section(
+    "declaration", "Declaration", lambda a: a.declared_at is not None, lambda a: a.declared_at is not None
+)
+
+
+def sections_for(application: Application) -> list[Section]:
+    """The sections this application must complete before the declaration."""
+    return [s for s in SECTIONS if s.key != "questions" or application.round.questions]
+
+
+def incomplete(application: Application) -> list[Section]:
+    return [s for s in sections_for(application) if not s.complete(application)]
+
+
+def status_text(section: Section, application: Application) -> str:
+    if section is DECLARATION and incomplete(application):
+        return "Cannot start yet"
+    if section.complete(application):
+        return "Completed"
+    return "In progress" if section.started(application) else "Not yet started"
+
+
+def ready_to_submit(application: Application) -> bool:
+    return not incomplete(application) and DECLARATION.complete(application)

@@ -1,0 +1,246 @@
+"""The application life cycle: start, submit, withdraw, delete, screen and extend.
+
+Each function checks the rules, changes the status only through the state table, writes the
+audit trail and commits. Routes pass in the actor and, for emails, a function that builds links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from grants import audit, uploads
+from grants.accounts.models import User
+from grants.applications import sections
+from grants.applications.access import can_enter_for_group
+from grants.applications.models import Application, Channel, EligibilityCheck, ReferenceCounter
+from grants.applications.revisions import add_revision
+from grants.applications.states import Actor, ApplicationStatus, check_transition
+from grants.audit import utcnow
+from grants.email import send_email
+from grants.errors import DomainError, NotAllowed
+from grants.extensions import db
+from grants.formatting import LONDON
+from grants.funds.models import Round, RoundStatus
+from grants.money import format_pence
+from grants.organisations.models import Organisation
+from grants.organisations.services import is_member
+from grants.permissions import Permission
+from grants.tokens import as_aware
+
+S = ApplicationStatus
+LinkBuilder = Callable[[Application], str]
+
+
+def _status_view(application: Application) -> dict:
+    return {"status": application.status.value, "reference": application.reference}
+
+
+def _move(actor: User, application: Application, target: ApplicationStatus, who: Actor, **extra) -> None:
+    check_transition(application.status, target, who)
+    before = _status_view(application)
+    application.status = target
+    audit.record(
+        actor, f"application.{target.value}", application, before=before, after={**_status_view(application), **extra}
+    )
+
+
+def accepting_submissions(application: Application, now: datetime | None = None) -> bool:
+    """Open rounds accept drafts; after the deadline only a documented extension lets one in."""
+    now = now or utcnow()
+    if application.round.status(now) == RoundStatus.OPEN:
+        return True
+    return application.extension_until is not None and now < as_aware(application.extension_until)
+
+
+def start(actor: User, round_: Round, organisation: Organisation, *, channel: Channel = Channel.ONLINE) -> Application:
+    """A new draft. Groups apply for themselves; officers start assisted ones for any group."""
+    assisted = channel != Channel.ONLINE
+    if assisted and not actor.can(Permission.SCREEN_APPLICATIONS):
+        raise NotAllowed("Only programme officers can enter an application for a group")
+    if not assisted:
+        if not actor.can(Permission.APPLY):
+            raise NotAllowed("Only members of a community group can apply")
+        if not is_member(actor, organisation.id):
+            raise NotAllowed("You can only apply for a group you belong to")
+        if round_.status() != RoundStatus.OPEN:
+            raise DomainError("This round is not open for applications")
+    application = Application(
+        round=round_,
+        organisation=organisation,
+        created_by_id=actor.id,
+        entered_by_id=actor.id if assisted else None,
+        channel=channel,
+    )
+    db.session.add(application)
+    db.session.flush()
+    audit.record(
+        actor,
+        "application.started",
+        application,
+        after={"round": round_.slug, "organisation_id": organisation.id, "channel": channel.value},
+    )
+    db.session.commit()
+    return application
+
+
+def _next_reference(submitted_at: datetime) -> str:
+    """CIF-<year>-<sequence>, the sequence counted per year. The counter row is locked while used,
+    so two submissions at once cannot get the same number."""
+    year = submitted_at.astimezone(LONDON).year
+    query = select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
+    counter = db.session.scalar(query)
+    if counter is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(ReferenceCounter(year=year, last_number=0))
+        except IntegrityError:
+            pass  # another submission created this year's counter first
+        counter = db.session.scalar(query)
+    counter.last_number += 1
+    return f"CIF-{year}-{counter.last_number:04d}"
+
+
+def _check_complete(application: Application) -> None:
+    missing = sections.incomplete(application)
+    if missing:
+        raise DomainError("Complete these sections first: " + ", ".join(s.title for s in missing))
+    if not sections.DECLARATION.complete(application):
+        raise DomainError("Complete the declaration first")
+    total = sections.budget_total(application)
+    if total != application.amount_requested_pence:
+        raise DomainError("The budget total must equal the amount you are asking for")
+    round_ = application.round
+    if not round_.min_award_pence <= total <= round_.max_award_pence:
+        raise DomainError(
+            f"Ask for between {format_pence(round_.min_award_pence)} and {format_pence(round_.max_award_pence)}"
+        )
+    if application.end_date < application.start_date:
+        raise DomainError("The project end date must be the same as or after the start date")
+
+
+def submit(actor: User, application: Application, link_for: LinkBuilder) -> Application:
+    """Send the application (first time or after a request for more information)."""
+    if not can_enter_for_group(actor, application):
+        raise NotAllowed("Only members of the group can send this application")
+    if application.status == S.DRAFT and not accepting_submissions(application):
+        raise DomainError("This round closed and no longer accepts applications")
+    check_transition(application.status, S.SUBMITTED, Actor.APPLICANT)
+    _check_complete(application)
+    now = utcnow()
+    resubmission = application.status == S.MORE_INFORMATION_REQUESTED
+    if application.reference is None:
+        application.reference = _next_reference(now)
+    application.submitted_at = now
+    _move(actor, application, S.SUBMITTED, Actor.APPLICANT, resubmission=resubmission)
+    application.decision_message = None if resubmission else application.decision_message
+    add_revision(application, actor)
+    db.session.commit()
+    _email_group(
+        application,
+        "Application received" if not resubmission else "Updated application received",
+        "application_received",
+        link=link_for(application),
+        resubmission=resubmission,
+    )
+    return application
+
+
+def _email_group(application: Application, subject: str, template: str, **context) -> None:
+    contact = application.organisation.main_contact
+    send_email(contact.email, f"{subject}: {application.reference}", template, application=application, contact=contact, **context)
+
+
+def withdraw(actor: User, application: Application, reason: str) -> Application:
+    if not can_enter_for_group(actor, application):
+        raise NotAllowed("Only members of the group can withdraw this application")
+    if not reason.strip():
+        raise DomainError("Enter why you are withdrawing the application", field="reason")
+    _move(actor, application, S.WITHDRAWN, Actor.APPLICANT, reason=reason.strip())
+    application.withdrawn_reason = reason.strip()
+    db.session.commit()
+    return application
+
+
+def delete_draft(actor: User, application: Application) -> None:
+    if not can_enter_for_group(actor, application):
+        raise NotAllowed("Only members of the group can delete this draft")
+    if application.status != S.DRAFT:
+        raise DomainError("Only draft applications can be deleted. You can withdraw a sent one")
+    audit.record(actor, "application.deleted", application, before={"status": "draft", "title": application.title})
+    for document in application.documents:
+        uploads.discard(document.stored_name)
+    db.session.delete(application)
+    db.session.commit()
+
+
+SCREENING_OUTCOMES = {
+    "eligible": S.ELIGIBLE,
+    "ineligible": S.INELIGIBLE,
+    "more_information": S.MORE_INFORMATION_REQUESTED,
+}
+
+
+def screen(
+    actor: User,
+    application: Application,
+    *,
+    outcome: str,
+    checklist: dict[str, bool],
+    message: str | None,
+    link_for: LinkBuilder,
+) -> EligibilityCheck:
+    """Record an officer's eligibility check and move the application on.
+
+    Ineligible needs a reason and more information needs a message: both are emailed to the group
+    and shown on their dashboard.
+    """
+    if not actor.can(Permission.SCREEN_APPLICATIONS):
+        raise NotAllowed("Only programme officers can screen applications")
+    target = SCREENING_OUTCOMES.get(outcome)
+    if target is None:
+        raise DomainError("Select the outcome of the check", field="outcome")
+    message = (message or "").strip()
+    if target != S.ELIGIBLE and not message:
+        field_message = (
+            "Enter the reason the application is not eligible"
+            if target == S.INELIGIBLE
+            else "Enter what information you need"
+        )
+        raise DomainError(field_message, field="message")
+    check = EligibilityCheck(
+        application_id=application.id, officer_id=actor.id, checklist=checklist, outcome=outcome, message=message or None
+    )
+    db.session.add(check)
+    _move(actor, application, target, Actor.OFFICER, message=message or None)
+    application.decision_message = message or None
+    db.session.commit()
+    if target == S.INELIGIBLE:
+        _email_group(application, "Application not eligible", "application_ineligible", link=link_for(application))
+    elif target == S.MORE_INFORMATION_REQUESTED:
+        _email_group(application, "More information needed", "application_more_information", link=link_for(application))
+    return check
+
+
+def grant_extension(actor: User, application: Application, *, until: datetime, reason: str) -> Application:
+    """A documented extension lets one draft be sent after the round has closed."""
+    if not actor.can(Permission.SCREEN_APPLICATIONS):
+        raise NotAllowed("Only programme officers can extend a deadline")
+    if application.status != S.DRAFT:
+        raise DomainError("Only a draft application can be given more time")
+    if not reason.strip():
+        raise DomainError("Enter the reason for the extension", field="reason")
+    if until <= utcnow():
+        raise DomainError("The new deadline must be in the future", field="until")
+    before = {"extension_until": application.extension_until.isoformat() if application.extension_until else None}
+    application.extension_until = until
+    application.extension_reason = reason.strip()
+    audit.record(
+        actor, "application.extension_granted", application, before=before,
+        after={"extension_until": until.isoformat(), "reason": reason.strip()},
+    )
+    db.session.commit()
+    return application

@@ -1,0 +1,98 @@
+"""Uploaded files: checked by content (not by name), stored under random names outside the web
+root, and read back only through routes that check who is asking."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from grants.errors import DomainError
+
+DOCUMENT_TYPES = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+    "application/vnd.oasis.opendocument.text": "OpenDocument text",
+    "image/jpeg": "JPEG image",
+    "image/png": "PNG image",
+}
+RECORDING_TYPES = {
+    "audio/mpeg": "MP3 audio",
+    "audio/mp4": "M4A audio",
+    "audio/x-wav": "WAV audio",
+    "audio/ogg": "OGG audio",
+    "video/mp4": "MP4 video",
+    "video/webm": "WebM video",
+    "video/quicktime": "QuickTime video",
+    "video/x-m4v": "M4V video",
+}
+# filetype names some formats differently from the registered media type.
+_ALIASES = {"audio/wav": "audio/x-wav", "audio/m4a": "audio/mp4", "audio/x-m4a": "audio/mp4"}
+_HEADER_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    original_name: str
+    content_type: str
+    size_bytes: int
+
+
+def storage_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def path_of(stored_name: str) -> Path:
+    """The file on disk. Stored names are hex tokens we made, so no path can escape the folder."""
+    if not stored_name or not all(c in "0123456789abcdef" for c in stored_name):
+        raise DomainError("File not found")
+    return storage_dir() / stored_name
+
+
+def _describe(allowed: dict[str, str]) -> str:
+    names = sorted(set(allowed.values()))
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _limit_text(limit: int) -> str:
+    return f"{limit // (1024 * 1024)}MB"
+
+
+def store(upload: FileStorage | None, *, allowed: dict[str, str], max_bytes: int, field: str) -> StoredFile:
+    """Check and keep an upload. Raises DomainError (against ``field``) with a GOV.UK message."""
+    if upload is None or not upload.filename:
+        raise DomainError("Select a file", field=field)
+    header = upload.stream.read(_HEADER_BYTES)
+    if not header:
+        raise DomainError("The selected file is empty", field=field)
+    kind = filetype.guess(header)
+    content_type = _ALIASES.get(kind.mime, kind.mime) if kind else None
+    if content_type not in allowed:
+        raise DomainError(f"The selected file must be a {_describe(allowed)}", field=field)
+
+    stored_name = secrets.token_hex(16)
+    target = storage_dir() / stored_name
+    size = len(header)
+    with target.open("wb") as out:
+        out.write(header)
+        while chunk := upload.stream.read(1024 * 1024):
+            size += len(chunk)
+            if size > max_bytes:
+                break
+            out.write(chunk)
+    if size > max_bytes:
+        target.unlink(missing_ok=True)
+        raise DomainError(f"The selected file must be smaller than {_limit_text(max_bytes)}", field=field)
+    original = Path(upload.filename).name[-200:] or "file"
+    return StoredFile(stored_name, original, content_type, size)
+
+
+def discard(stored_name: str) -> None:
+    path_of(stored_name).unlink(missing_ok=True)
