@@ -1,7 +1,8 @@
 """Demo data, so every stage of the service can be seen straight after `make run`.
 
-Idempotent: running it again adds only what is missing. Later stages (funds, applications, scores,
-awards, payments, reports) extend :func:`seed`.
+Idempotent: running it again adds only what is missing. Funds, rounds and about 40 applications in
+every status come from the funds and applications demo modules; later stages (scores, awards,
+payments, reports) extend :func:`seed`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from sqlalchemy import select
 
 from grants.accounts import services as accounts
 from grants.accounts.models import User
+from grants.applications.demo import seed_applications
 from grants.extensions import db
+from grants.funds.demo import seed_funds
 from grants.organisations import services as organisations
 from grants.organisations.models import Organisation
 from grants.permissions import Role
@@ -83,6 +86,8 @@ def seed() -> Iterator[str]:
         exists = db.session.scalar(select(Organisation.id).where(Organisation.name == details.name))
         if not exists:
             organisations.create_group(_user(email), details)
+    yield from seed_funds()
+    yield from seed_applications(password)
     yield "Demo sign-ins (password for all: " + password + ")"
     for email, _name, role, representing in DEMO_USERS:
         yield f"  {email:<26} {role.label}" + (f" ({representing})" if representing else "")

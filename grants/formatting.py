@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
+from grants.markdown import render_markdown
 from grants.money import format_pence
 from grants.permissions import Permission
 
@@ -27,6 +28,7 @@ def local_datetime(moment: datetime | None) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(format_pence, "money")
     app.add_template_filter(local_datetime, "datetime")
+    app.add_template_filter(render_markdown, "markdown")
     app.jinja_env.globals["Permission"] = Permission
 
     @app.context_processor

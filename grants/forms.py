@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import IntegerField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from wtforms import DateField, IntegerField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, StopValidation
+
+from grants.money import MoneyError, format_pence, parse_pounds
 
 
 class BaseForm(FlaskForm):
@@ -65,3 +69,76 @@ def email_validators() -> list:
             check_deliverability=False,
         ),
     ]
+
+
+class _GovDateInput(GovDateInput):
+    """GOV.UK's date input, without a ``required`` attribute on its wrapping div (not valid HTML)."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params["attributes"].pop("required", None)
+        return params
+
+
+class GovDateField(DateField):
+    """A GOV.UK day/month/year date input that never fails on a crafted POST.
+
+    GovDateInput unpacks exactly three parts from the raw data, so a request with fewer or more
+    parts (or none) would raise while the page is drawn. This field always keeps three parts and
+    turns anything that is not a real date into a form error. All three parts blank means no
+    answer: add ``required(...)`` for a compulsory date. Do not add wtforms' ``Optional``: it looks
+    only at the day and would hide a half-typed date's error.
+    """
+
+    widget = _GovDateInput()
+
+    def __init__(
+        self, label=None, validators=None, *, invalid_message="Enter a real date", **kwargs
+    ):
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist):
+        valuelist = valuelist or []
+        parts = [str(value).strip() for value in valuelist[:3]]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        if not any(parts) and len(valuelist) <= 3:
+            return
+        day, month, year = parts
+        numeric = all(part.isascii() and part.isdigit() for part in parts)
+        if len(valuelist) > 3 or not numeric or len(day) > 2 or len(month) > 2 or len(year) != 4:
+            raise ValueError(self.invalid_message)
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(self.invalid_message) from None
+
+
+class PoundsField(StringField):
+    """An amount of money typed in pounds ('£1,500.50'), held as integer pence in ``data``.
+
+    Blank is no answer (``data`` None); add ``required(...)`` when an amount must be given.
+    """
+
+    widget = GovTextInput()
+
+    def process_data(self, value):
+        self.data = value
+
+    def process_formdata(self, valuelist):
+        text = str(valuelist[0]).strip() if valuelist else ""
+        self.data = None
+        if text:
+            try:
+                self.data = parse_pounds(text)
+            except MoneyError as error:
+                raise ValueError(str(error)) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_pence(self.data, whole=True).removeprefix("£")

@@ -26,7 +26,7 @@ class Page:
         """Parameters for the govukPagination macro, keeping the other query-string filters."""
         if self.pages <= 1:
             return None
-        args = {**request.args.to_dict(), **values}
+        args = {**request.args.to_dict(flat=False), **values}
 
         def link(number: int) -> str:
             return url_for(endpoint, **{**args, "page": number})

@@ -13,6 +13,7 @@ from grants.permissions import (
     requires,
 )
 from tests.factories import make_group, make_user, sign_in
+from tests.funds.factories import make_criterion, make_question, make_round
 
 ANONYMOUS = "anonymous"
 ALL_ROLES = [ANONYMOUS, *Role]
@@ -20,6 +21,7 @@ SIGNED_IN = set(Role)
 APPLICANT = {Role.APPLICANT}
 ADMIN = {Role.ADMIN}
 STAFF = {Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN}
+OFFICER = {Role.PROGRAMME_OFFICER}
 
 # endpoint -> (path template, roles that get 200). Anonymous people get 200 only on public pages;
 # signed-in roles not listed get 403. Object pages use a group the applicant belongs to.
@@ -44,6 +46,27 @@ MATRIX = {
     "admin.invite": ("/admin/users/invite", ADMIN),
     "admin.change_role": ("/admin/users/{user}/role", ADMIN),
     "admin.audit_log": ("/admin/audit", ADMIN),
+    "applications.index": ("/applications/", APPLICANT),
+    "funds.index": ("/funds/", OFFICER),
+    "funds.edit_fund": ("/funds/{fund}/edit", OFFICER),
+    "funds.show": ("/funds/{fund}", OFFICER),
+    "funds.create_round": ("/funds/{fund}/rounds/new", OFFICER),
+    "funds.show_round": ("/funds/rounds/{round}", OFFICER),
+    "funds.edit_round": ("/funds/rounds/{round}/edit", OFFICER),
+    "funds.preview_round": ("/funds/rounds/{round}/preview", OFFICER),
+    "round_setup.criteria_list": ("/funds/rounds/{round}/criteria", OFFICER),
+    "round_setup.criterion": ("/funds/rounds/{round}/criteria/{criterion}", OFFICER),
+    "round_setup.remove_criterion": ("/funds/rounds/{round}/criteria/{criterion}/remove", OFFICER),
+    "round_setup.questions_list": ("/funds/rounds/{round}/questions", OFFICER),
+    "round_setup.question": ("/funds/rounds/{round}/questions/{question}", OFFICER),
+    "round_setup.remove_question": ("/funds/rounds/{round}/questions/{question}/remove", OFFICER),
+    "rounds.show": ("/rounds/{slug}", "public"),
+    "rounds.check": ("/rounds/{slug}/check/group-type", "public"),
+    "pdfs.blank_form": ("/rounds/{slug}/application-form.pdf", "public"),
+    "screening.queue": ("/screening/", OFFICER),
+    "screening.export": ("/screening/export.csv", OFFICER),
+    "screening.assisted": ("/screening/assisted", OFFICER),
+    "screening.start_assisted": ("/screening/assisted/new", OFFICER),
 }
 # Allowed by the declaration but refused by the object check, which hides the object itself.
 HIDDEN = {("organisations.show", Role.PANEL_MEMBER)}
@@ -55,7 +78,45 @@ NOT_IN_MATRIX = {
     "accounts.accept_invitation",
     "organisations.accept",
     "reference.edit_neighbourhood",
+    "round_setup.move_criterion",
+    "round_setup.move_question",
+    "rounds.check_result",
 }
+# Pages of one application for officers; tests/applications/test_screening_*.py check each role.
+SCREENING_ENDPOINTS = {
+    "screening.show",
+    "screening.add_note",
+    "screening.check",
+    "screening.extend",
+}
+# Every page of one application; tests/applications/test_access.py checks each for every role.
+APPLICATION_ENDPOINTS = {
+    f"applications.{name}"
+    for name in [
+        "start",
+        "task_list",
+        "show",
+        "check",
+        "confirmation",
+        "delete",
+        "withdraw",
+        "download",
+        "group",
+        "project",
+        "where",
+        "principles",
+        "beneficiaries",
+        "outcomes",
+        "remove_outcome",
+        "budget",
+        "remove_budget_line",
+        "timeline",
+        "questions",
+        "documents",
+        "remove_document",
+        "declaration",
+    ]
+} | {"pdfs.application_pdf"}
 
 
 def test_every_endpoint_declares_its_access(app):
@@ -69,7 +130,7 @@ def test_every_endpoint_declares_its_access(app):
 
 def test_every_endpoint_is_in_the_matrix_or_tested_elsewhere(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints == set(MATRIX) | NOT_IN_MATRIX
+    assert endpoints == set(MATRIX) | NOT_IN_MATRIX | APPLICATION_ENDPOINTS | SCREENING_ENDPOINTS
 
 
 def test_an_undeclared_endpoint_is_refused(make_app):
@@ -95,7 +156,17 @@ def test_every_role_has_a_permission_set():
 def people():
     users = {role: make_user(role) for role in Role}
     group = make_group(users[Role.APPLICANT])
-    return users, {"group": group.id, "user": users[Role.APPLICANT].id}
+    round_ = make_round(slug="matrix-round")
+    ids = {
+        "group": group.id,
+        "user": users[Role.APPLICANT].id,
+        "fund": round_.fund_id,
+        "round": round_.id,
+        "slug": round_.slug,
+        "criterion": make_criterion(round_).id,
+        "question": make_question(round_).id,
+    }
+    return users, ids
 
 
 def _expected(allowed, who) -> int:

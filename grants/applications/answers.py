@@ -50,7 +50,9 @@ def confirm_group(actor: User, application: Application) -> None:
     _saved(actor, application, "group", {}, {"group_details_confirmed": True})
 
 
-def save_project(actor: User, application: Application, *, title: str, summary: str, description: str) -> None:
+def save_project(
+    actor: User, application: Application, *, title: str, summary: str, description: str
+) -> None:
     title, summary, description = title.strip(), summary.strip(), description.strip()
     errors = {}
     if len(summary) > 140:
@@ -59,17 +61,35 @@ def save_project(actor: User, application: Application, *, title: str, summary: 
         errors["description"] = f"Description must be {DESCRIPTION_WORD_LIMIT} words or fewer"
     if errors:
         raise InvalidInput(errors)
-    before = {"title": application.title, "summary": application.summary, "description": application.description}
-    application.title, application.summary, application.description = title, summary, description or None
-    _saved(actor, application, "project", before, {"title": title, "summary": summary, "description": description})
+    before = {
+        "title": application.title,
+        "summary": application.summary,
+        "description": application.description,
+    }
+    application.title, application.summary, application.description = (
+        title,
+        summary,
+        description or None,
+    )
+    _saved(
+        actor,
+        application,
+        "project",
+        before,
+        {"title": title, "summary": summary, "description": description},
+    )
 
 
-def save_neighbourhoods(actor: User, application: Application, neighbourhood_ids: list[int]) -> None:
+def save_neighbourhoods(
+    actor: User, application: Application, neighbourhood_ids: list[int]
+) -> None:
     if not neighbourhood_ids:
         raise DomainError("Select at least one neighbourhood", field="neighbourhoods")
     chosen = list(
         db.session.scalars(
-            select(Neighbourhood).where(Neighbourhood.id.in_(neighbourhood_ids), Neighbourhood.is_active)
+            select(Neighbourhood).where(
+                Neighbourhood.id.in_(neighbourhood_ids), Neighbourhood.is_active
+            )
         )
     )
     if len(chosen) != len(set(neighbourhood_ids)):
@@ -84,7 +104,9 @@ def save_neighbourhoods(actor: User, application: Application, neighbourhood_ids
     _saved(actor, application, "where", before, {"neighbourhoods": [n.code for n in chosen]})
 
 
-def save_principles(actor: User, application: Application, *, main_id: int | None, other_ids: list[int]) -> None:
+def save_principles(
+    actor: User, application: Application, *, main_id: int | None, other_ids: list[int]
+) -> None:
     principles = {p.id: p for p in db.session.scalars(select(Principle).where(Principle.is_active))}
     if main_id not in principles:
         raise DomainError("Select the principle your project mainly serves", field="main_principle")
@@ -95,33 +117,56 @@ def save_principles(actor: User, application: Application, *, main_id: int | Non
         "others": [p.id for p in application.other_principles],
     }
     application.main_principle_id = main_id
-    application.other_principles = [principles[pid] for pid in dict.fromkeys(other_ids) if pid != main_id]
+    application.other_principles = [
+        principles[pid] for pid in dict.fromkeys(other_ids) if pid != main_id
+    ]
     after = {"main": main_id, "others": [p.id for p in application.other_principles]}
     _saved(actor, application, "principles", before, after)
 
 
-def save_beneficiaries(actor: User, application: Application, *, people_reached: int | None, groups: list[str]) -> None:
+def save_beneficiaries(
+    actor: User, application: Application, *, people_reached: int | None, groups: list[str]
+) -> None:
     errors = {}
     if people_reached is None or not 0 <= people_reached <= MAX_PEOPLE:
-        errors["people_reached"] = f"Enter how many people will take part, as a whole number up to {MAX_PEOPLE:,}"
+        errors["people_reached"] = (
+            f"Enter how many people will take part, as a whole number up to {MAX_PEOPLE:,}"
+        )
     unknown = [g for g in groups if g not in BENEFICIARY_GROUPS]
     if not groups or unknown:
         errors["groups"] = "Select who will benefit"
     if errors:
         raise InvalidInput(errors)
-    before = {"people_reached": application.people_reached, "groups": application.beneficiary_groups}
+    before = {
+        "people_reached": application.people_reached,
+        "groups": application.beneficiary_groups,
+    }
     application.people_reached = people_reached
     application.beneficiary_groups = list(dict.fromkeys(groups))
-    _saved(actor, application, "beneficiaries", before, {"people_reached": people_reached, "groups": groups})
+    _saved(
+        actor,
+        application,
+        "beneficiaries",
+        before,
+        {"people_reached": people_reached, "groups": groups},
+    )
 
 
-def add_outcome(actor: User, application: Application, *, indicator: str, target: str, principle_id: int | None) -> None:
+def add_outcome(
+    actor: User, application: Application, *, indicator: str, target: str, principle_id: int | None
+) -> None:
     principle = db.session.get(Principle, principle_id) if principle_id else None
     if principle is None or not principle.is_active:
         raise DomainError("Select the principle this outcome serves", field="principle")
     outcome = Outcome(indicator=indicator.strip(), target=target.strip(), principle_id=principle.id)
     application.outcomes.append(outcome)
-    _saved(actor, application, "outcomes", {}, {"added": {"indicator": outcome.indicator, "target": outcome.target}})
+    _saved(
+        actor,
+        application,
+        "outcomes",
+        {},
+        {"added": {"indicator": outcome.indicator, "target": outcome.target}},
+    )
 
 
 def remove_outcome(actor: User, application: Application, outcome_id: int) -> None:
@@ -136,7 +181,9 @@ def _recalculate(application: Application) -> None:
     application.amount_requested_pence = budget_total(application)
 
 
-def add_budget_line(actor: User, application: Application, *, item: str, category: str, amount: str) -> None:
+def add_budget_line(
+    actor: User, application: Application, *, item: str, category: str, amount: str
+) -> None:
     errors = {}
     if category not in BUDGET_CATEGORIES:
         errors["category"] = "Select a category"
@@ -154,9 +201,13 @@ def add_budget_line(actor: User, application: Application, *, item: str, categor
         )
     if errors:
         raise InvalidInput(errors)
-    application.budget_lines.append(BudgetLine(item=item.strip(), category=category, amount_pence=pence))
+    application.budget_lines.append(
+        BudgetLine(item=item.strip(), category=category, amount_pence=pence)
+    )
     _recalculate(application)
-    _saved(actor, application, "budget", {}, {"added": {"item": item.strip(), "amount_pence": pence}})
+    _saved(
+        actor, application, "budget", {}, {"added": {"item": item.strip(), "amount_pence": pence}}
+    )
 
 
 def remove_budget_line(actor: User, application: Application, line_id: int) -> None:
@@ -165,14 +216,22 @@ def remove_budget_line(actor: User, application: Application, line_id: int) -> N
         raise DomainError("That budget line has already been removed")
     application.budget_lines.remove(line)
     _recalculate(application)
-    _saved(actor, application, "budget", {"removed": {"item": line.item, "amount_pence": line.amount_pence}}, {})
+    _saved(
+        actor,
+        application,
+        "budget",
+        {"removed": {"item": line.item, "amount_pence": line.amount_pence}},
+        {},
+    )
 
 
 def save_timeline(actor: User, application: Application, *, start: date, end: date) -> None:
     round_ = application.round
     errors = {}
     if round_.project_start_from and start < round_.project_start_from:
-        errors["start_date"] = f"Start date must be on or after {round_.project_start_from:%-d %B %Y}"
+        errors["start_date"] = (
+            f"Start date must be on or after {round_.project_start_from:%-d %B %Y}"
+        )
     if round_.project_end_by and end > round_.project_end_by:
         errors["end_date"] = f"End date must be on or before {round_.project_end_by:%-d %B %Y}"
     if end < start:
@@ -190,13 +249,19 @@ def _answer_problem(question: Question, value: Any) -> str | None:
         return None
     if question.kind == QuestionKind.SHORT_TEXT and len(value) > 300:
         return "Answer must be 300 characters or fewer"
-    if question.kind == QuestionKind.LONG_TEXT and question.word_limit and words(value) > question.word_limit:
+    if (
+        question.kind == QuestionKind.LONG_TEXT
+        and question.word_limit
+        and words(value) > question.word_limit
+    ):
         return f"Answer must be {question.word_limit} words or fewer"
     if question.kind == QuestionKind.YES_NO and value not in ("yes", "no"):
         return "Select yes or no"
     if question.kind == QuestionKind.SINGLE_CHOICE and value not in question.options:
         return "Select an option from the list"
-    if question.kind == QuestionKind.MULTIPLE_CHOICE and any(v not in question.options for v in value):
+    if question.kind == QuestionKind.MULTIPLE_CHOICE and any(
+        v not in question.options for v in value
+    ):
         return "Select options from the list"
     return None
 
@@ -225,7 +290,13 @@ def save_answers(actor: User, application: Application, values: dict[int, Any]) 
             existing[question_id].value = value
         else:
             application.answers.append(Answer(question_id=question_id, value=value))
-    _saved(actor, application, "questions", before, {str(k): v if not isinstance(v, date) else v.isoformat() for k, v in values.items()})
+    _saved(
+        actor,
+        application,
+        "questions",
+        before,
+        {str(k): v if not isinstance(v, date) else v.isoformat() for k, v in values.items()},
+    )
 
 
 def attach(
@@ -261,7 +332,9 @@ def attach(
     )
     application.documents.append(document)
     _saved(
-        actor, application, "document",
+        actor,
+        application,
+        "document",
         {"replaced": [d.original_name for d in replaced]},
         {"kind": kind.value, "name": stored.original_name, "answer_key": answer_key},
     )

@@ -31,8 +31,12 @@ def snapshot(application: Application) -> dict[str, Any]:
         "Neighbourhoods": ", ".join(n.name for n in application.neighbourhoods),
         "Main principle": application.main_principle.name if application.main_principle else "",
         "Other principles": ", ".join(p.name for p in application.other_principles),
-        "People reached": "" if application.people_reached is None else str(application.people_reached),
-        "Who benefits": ", ".join(BENEFICIARY_GROUPS.get(g, g) for g in application.beneficiary_groups or []),
+        "People reached": ""
+        if application.people_reached is None
+        else str(application.people_reached),
+        "Who benefits": ", ".join(
+            BENEFICIARY_GROUPS.get(g, g) for g in application.beneficiary_groups or []
+        ),
         "Outcomes": "\n".join(
             f"{o.indicator}: {o.target} ({o.principle.name})" for o in application.outcomes
         ),
@@ -53,7 +57,10 @@ def add_revision(application: Application, actor) -> Revision:
         or 0
     ) + 1
     revision = Revision(
-        application_id=application.id, number=number, snapshot=snapshot(application), created_by_id=actor.id
+        application_id=application.id,
+        number=number,
+        snapshot=snapshot(application),
+        created_by_id=actor.id,
     )
     db.session.add(revision)
     return revision
@@ -78,7 +85,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
 def revisions_of(application: Application) -> list[Revision]:
     return list(
         db.session.scalars(
-            select(Revision).where(Revision.application_id == application.id).order_by(Revision.number)
+            select(Revision)
+            .where(Revision.application_id == application.id)
+            .order_by(Revision.number)
         )
     )
 

@@ -20,11 +20,14 @@ LONG_TEXT_KINDS = {QuestionKind.LONG_TEXT}
 
 def has_recording(application: Application, answer_key: str) -> bool:
     return any(
-        d.kind == DocumentKind.RECORDING and d.answer_key == answer_key for d in application.documents
+        d.kind == DocumentKind.RECORDING and d.answer_key == answer_key
+        for d in application.documents
     )
 
 
-def has_document(application: Application, kind: DocumentKind, answer_key: str | None = None) -> bool:
+def has_document(
+    application: Application, kind: DocumentKind, answer_key: str | None = None
+) -> bool:
     return any(
         d.kind == kind and (answer_key is None or d.answer_key == answer_key)
         for d in application.documents
@@ -71,10 +74,30 @@ class Section:
 
 
 SECTIONS = [
-    Section("group", "About your group", lambda a: a.group_details_confirmed, lambda a: a.group_details_confirmed),
-    Section("project", "Your project", _project_complete, lambda a: bool(a.title or a.summary or a.description)),
-    Section("where", "Where it happens", lambda a: bool(a.neighbourhoods), lambda a: bool(a.neighbourhoods)),
-    Section("principles", "Principles", lambda a: a.main_principle_id is not None, lambda a: a.main_principle_id is not None),
+    Section(
+        "group",
+        "About your group",
+        lambda a: a.group_details_confirmed,
+        lambda a: a.group_details_confirmed,
+    ),
+    Section(
+        "project",
+        "Your project",
+        _project_complete,
+        lambda a: bool(a.title or a.summary or a.description),
+    ),
+    Section(
+        "where",
+        "Where it happens",
+        lambda a: bool(a.neighbourhoods),
+        lambda a: bool(a.neighbourhoods),
+    ),
+    Section(
+        "principles",
+        "Principles",
+        lambda a: a.main_principle_id is not None,
+        lambda a: a.main_principle_id is not None,
+    ),
     Section(
         "beneficiaries",
         "Who benefits",
@@ -82,7 +105,12 @@ SECTIONS = [
         lambda a: a.people_reached is not None or bool(a.beneficiary_groups),
     ),
     Section("outcomes", "Planned outcomes", lambda a: bool(a.outcomes), lambda a: bool(a.outcomes)),
-    Section("budget", "Budget", lambda a: bool(a.budget_lines) and budget_within_limits(a), lambda a: bool(a.budget_lines)),
+    Section(
+        "budget",
+        "Budget",
+        lambda a: bool(a.budget_lines) and budget_within_limits(a),
+        lambda a: bool(a.budget_lines),
+    ),
     Section("timeline", "Timeline", _timeline_complete, lambda a: bool(a.start_date or a.end_date)),
     Section(
         "questions",
@@ -98,7 +126,10 @@ SECTIONS = [
     ),
 ]
 DECLARATION = Section(
-    "declaration", "Declaration", lambda a: a.declared_at is not None, lambda a: a.declared_at is not None
+    "declaration",
+    "Declaration",
+    lambda a: a.declared_at is not None,
+    lambda a: a.declared_at is not None,
 )
 
 

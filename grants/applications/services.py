@@ -39,12 +39,18 @@ def _status_view(application: Application) -> dict:
     return {"status": application.status.value, "reference": application.reference}
 
 
-def _move(actor: User, application: Application, target: ApplicationStatus, who: Actor, **extra) -> None:
+def _move(
+    actor: User, application: Application, target: ApplicationStatus, who: Actor, **extra
+) -> None:
     check_transition(application.status, target, who)
     before = _status_view(application)
     application.status = target
     audit.record(
-        actor, f"application.{target.value}", application, before=before, after={**_status_view(application), **extra}
+        actor,
+        f"application.{target.value}",
+        application,
+        before=before,
+        after={**_status_view(application), **extra},
     )
 
 
@@ -56,8 +62,18 @@ def accepting_submissions(application: Application, now: datetime | None = None)
     return application.extension_until is not None and now < as_aware(application.extension_until)
 
 
-def start(actor: User, round_: Round, organisation: Organisation, *, channel: Channel = Channel.ONLINE) -> Application:
-    """A new draft. Groups apply for themselves; officers start assisted ones for any group."""
+def start(
+    actor: User,
+    round_: Round,
+    organisation: Organisation,
+    *,
+    channel: Channel = Channel.ONLINE,
+    now: datetime | None = None,
+) -> Application:
+    """A new draft. Groups apply for themselves; officers start assisted ones for any group.
+
+    ``now`` exists for loading historical applications (and demo data) at the time they happened.
+    """
     assisted = channel != Channel.ONLINE
     if assisted and not actor.can(Permission.SCREEN_APPLICATIONS):
         raise NotAllowed("Only programme officers can enter an application for a group")
@@ -66,7 +82,7 @@ def start(actor: User, round_: Round, organisation: Organisation, *, channel: Ch
             raise NotAllowed("Only members of a community group can apply")
         if not is_member(actor, organisation.id):
             raise NotAllowed("You can only apply for a group you belong to")
-        if round_.status() != RoundStatus.OPEN:
+        if round_.status(now) != RoundStatus.OPEN:
             raise DomainError("This round is not open for applications")
     application = Application(
         round=round_,
@@ -74,6 +90,7 @@ def start(actor: User, round_: Round, organisation: Organisation, *, channel: Ch
         created_by_id=actor.id,
         entered_by_id=actor.id if assisted else None,
         channel=channel,
+        created_at=now or utcnow(),
     )
     db.session.add(application)
     db.session.flush()
@@ -122,15 +139,17 @@ def _check_complete(application: Application) -> None:
         raise DomainError("The project end date must be the same as or after the start date")
 
 
-def submit(actor: User, application: Application, link_for: LinkBuilder) -> Application:
+def submit(
+    actor: User, application: Application, link_for: LinkBuilder, *, now: datetime | None = None
+) -> Application:
     """Send the application (first time or after a request for more information)."""
     if not can_enter_for_group(actor, application):
         raise NotAllowed("Only members of the group can send this application")
-    if application.status == S.DRAFT and not accepting_submissions(application):
+    now = now or utcnow()
+    if application.status == S.DRAFT and not accepting_submissions(application, now):
         raise DomainError("This round closed and no longer accepts applications")
     check_transition(application.status, S.SUBMITTED, Actor.APPLICANT)
     _check_complete(application)
-    now = utcnow()
     resubmission = application.status == S.MORE_INFORMATION_REQUESTED
     if application.reference is None:
         application.reference = _next_reference(now)
@@ -151,7 +170,14 @@ def submit(actor: User, application: Application, link_for: LinkBuilder) -> Appl
 
 def _email_group(application: Application, subject: str, template: str, **context) -> None:
     contact = application.organisation.main_contact
-    send_email(contact.email, f"{subject}: {application.reference}", template, application=application, contact=contact, **context)
+    send_email(
+        contact.email,
+        f"{subject}: {application.reference}",
+        template,
+        application=application,
+        contact=contact,
+        **context,
+    )
 
 
 def withdraw(actor: User, application: Application, reason: str) -> Application:
@@ -170,7 +196,12 @@ def delete_draft(actor: User, application: Application) -> None:
         raise NotAllowed("Only members of the group can delete this draft")
     if application.status != S.DRAFT:
         raise DomainError("Only draft applications can be deleted. You can withdraw a sent one")
-    audit.record(actor, "application.deleted", application, before={"status": "draft", "title": application.title})
+    audit.record(
+        actor,
+        "application.deleted",
+        application,
+        before={"status": "draft", "title": application.title},
+    )
     for document in application.documents:
         uploads.discard(document.stored_name)
     db.session.delete(application)
@@ -211,21 +242,52 @@ def screen(
             else "Enter what information you need"
         )
         raise DomainError(field_message, field="message")
+    check_transition(application.status, target, Actor.OFFICER)
     check = EligibilityCheck(
-        application_id=application.id, officer_id=actor.id, checklist=checklist, outcome=outcome, message=message or None
+        application_id=application.id,
+        officer_id=actor.id,
+        checklist=checklist,
+        outcome=outcome,
+        message=message or None,
     )
     db.session.add(check)
     _move(actor, application, target, Actor.OFFICER, message=message or None)
     application.decision_message = message or None
     db.session.commit()
     if target == S.INELIGIBLE:
-        _email_group(application, "Application not eligible", "application_ineligible", link=link_for(application))
+        _email_group(
+            application,
+            "Application not eligible",
+            "application_ineligible",
+            link=link_for(application),
+        )
     elif target == S.MORE_INFORMATION_REQUESTED:
-        _email_group(application, "More information needed", "application_more_information", link=link_for(application))
+        _email_group(
+            application,
+            "More information needed",
+            "application_more_information",
+            link=link_for(application),
+        )
     return check
 
 
-def grant_extension(actor: User, application: Application, *, until: datetime, reason: str) -> Application:
+DECISIONS = (S.IN_PANEL_REVIEW, S.FUNDED, S.FUNDED_WITH_CONDITIONS, S.RESERVE, S.DECLINED)
+
+
+def advance(actor: User, application: Application, target: ApplicationStatus) -> Application:
+    """An officer moves an eligible application to the panel, or records the panel's decision."""
+    if not actor.can(Permission.SCREEN_APPLICATIONS):
+        raise NotAllowed("Only programme officers can record panel decisions")
+    if target not in DECISIONS:
+        raise DomainError("Choose a panel stage or decision")
+    _move(actor, application, target, Actor.OFFICER)
+    db.session.commit()
+    return application
+
+
+def grant_extension(
+    actor: User, application: Application, *, until: datetime, reason: str
+) -> Application:
     """A documented extension lets one draft be sent after the round has closed."""
     if not actor.can(Permission.SCREEN_APPLICATIONS):
         raise NotAllowed("Only programme officers can extend a deadline")
@@ -235,11 +297,18 @@ def grant_extension(actor: User, application: Application, *, until: datetime, r
         raise DomainError("Enter the reason for the extension", field="reason")
     if until <= utcnow():
         raise DomainError("The new deadline must be in the future", field="until")
-    before = {"extension_until": application.extension_until.isoformat() if application.extension_until else None}
+    before = {
+        "extension_until": application.extension_until.isoformat()
+        if application.extension_until
+        else None
+    }
     application.extension_until = until
     application.extension_reason = reason.strip()
     audit.record(
-        actor, "application.extension_granted", application, before=before,
+        actor,
+        "application.extension_granted",
+        application,
+        before=before,
         after={"extension_until": until.isoformat(), "reason": reason.strip()},
     )
     db.session.commit()

@@ -5,6 +5,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from grants.extensions import db, limiter, talisman
+from grants.funds.display import grant_range
+from grants.funds.models import RoundStatus
+from grants.funds.services import rounds_not_closed
 from grants.permissions import public
 
 bp = Blueprint("pages", __name__)
@@ -13,7 +16,14 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 @public
 def home():
-    return render_template("pages/home.html")
+    """The front door: rounds open now and rounds opening soon (closed rounds are not listed)."""
+    rounds = rounds_not_closed()
+    return render_template(
+        "pages/home.html",
+        open_rounds=[r for r in rounds if r.status() == RoundStatus.OPEN],
+        upcoming_rounds=[r for r in rounds if r.status() == RoundStatus.UPCOMING],
+        grant_range=grant_range,
+    )
 
 
 @bp.route("/accessibility")

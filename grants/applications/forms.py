@@ -1,0 +1,245 @@
+"""Forms for each task-list section. Shape only: the rules live in answers.py and services.py."""
+
+from __future__ import annotations
+
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from grants.applications.models import BENEFICIARY_GROUPS, BUDGET_CATEGORIES
+from grants.forms import BaseForm, GovDateField, WholeNumberField, required
+
+
+def _save_button(text: str = "Save and return to your application") -> SubmitField:
+    return SubmitField(text, widget=GovSubmitInput())
+
+
+def parse_ids(values: list[str] | None) -> list[int]:
+    """Ids from checkbox or radio values; anything that is not a plain number is ignored."""
+    return [int(v) for v in values or [] if isinstance(v, str) and v.isdigit() and len(v) < 10]
+
+
+class ChooseGroupForm(BaseForm):
+    organisation = RadioField(
+        "Which group is applying?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[required("Select the group that is applying")],
+    )
+    submit = _save_button("Start application")
+
+
+class ProjectForm(BaseForm):
+    title = StringField(
+        "Project title",
+        widget=GovTextInput(),
+        validators=[
+            required("Enter a title for your project"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    summary = TextAreaField(
+        "Summary",
+        widget=GovCharacterCount(),
+        description="In one sentence, what will your project do? We may publish this if you are funded.",
+        validators=[
+            required("Enter a one-line summary"),
+            Length(max=140, message="Summary must be 140 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Describe your project",
+        widget=GovTextArea(),
+        description="What will you do, who with, and why is it needed here? Up to 1,000 words.",
+        validators=[
+            Optional(),
+            Length(max=20_000, message="Description must be 1,000 words or fewer"),
+        ],
+    )
+    description_recording = FileField(
+        "Or send a video or audio recording instead (optional)",
+        widget=GovFileInput(),
+        description="MP3, M4A, WAV, OGG, MP4, WebM or MOV, up to 200MB.",
+    )
+    submit = _save_button()
+
+
+class WhereForm(BaseForm):
+    neighbourhoods = SelectMultipleField(
+        "Which neighbourhoods will the project work in?",
+        widget=GovCheckboxesInput(),
+        description="Select all that apply.",
+        validate_choice=False,
+        validators=[required("Select at least one neighbourhood")],
+    )
+    submit = _save_button()
+
+
+class PrinciplesForm(BaseForm):
+    main_principle = RadioField(
+        "Which principle does your project mainly serve?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[required("Select the principle your project mainly serves")],
+    )
+    other_principles = SelectMultipleField(
+        "Which other principles does it serve? (optional)",
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+    )
+    submit = _save_button()
+
+
+class BeneficiariesForm(BaseForm):
+    people_reached = WholeNumberField(
+        "How many people will take part or benefit?",
+        widget=GovTextInput(),
+        invalid_message="Enter how many people as a whole number, like 40",
+        validators=[required("Enter how many people will take part or benefit")],
+    )
+    groups = SelectMultipleField(
+        "Who will benefit?",
+        widget=GovCheckboxesInput(),
+        description="Select all that apply.",
+        choices=list(BENEFICIARY_GROUPS.items()),
+        validate_choice=False,
+        validators=[required("Select who will benefit")],
+    )
+    submit = _save_button()
+
+
+class OutcomeForm(BaseForm):
+    indicator = StringField(
+        "What will change?",
+        widget=GovTextInput(),
+        description="For example: children attending healthy lunch sessions.",
+        validators=[
+            required("Enter what will change"),
+            Length(max=300, message="Must be 300 characters or fewer"),
+        ],
+    )
+    target = StringField(
+        "Your target",
+        widget=GovTextInput(),
+        description="For example: 40 children over the summer.",
+        validators=[
+            required("Enter your target"),
+            Length(max=200, message="Must be 200 characters or fewer"),
+        ],
+    )
+    principle = RadioField(
+        "Which principle does this outcome serve?",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        validators=[required("Select the principle this outcome serves")],
+    )
+    submit = SubmitField("Add outcome", widget=GovSubmitInput())
+
+
+class BudgetLineForm(BaseForm):
+    item = StringField(
+        "What will you spend it on?",
+        widget=GovTextInput(),
+        validators=[
+            required("Enter what you will spend the money on"),
+            Length(max=200, message="Must be 200 characters or fewer"),
+        ],
+    )
+    category = SelectField(
+        "Category",
+        widget=GovSelect(),
+        choices=[("", "Choose a category"), *BUDGET_CATEGORIES.items()],
+        validate_choice=False,
+        validators=[required("Select a category")],
+    )
+    amount = StringField(
+        "Amount in pounds",
+        widget=GovTextInput(),
+        validators=[
+            required("Enter an amount"),
+            Length(max=20, message="Enter an amount in pounds, like 150 or 150.50"),
+        ],
+    )
+    submit = SubmitField("Add to budget", widget=GovSubmitInput())
+
+
+class DocumentsForm(BaseForm):
+    governing_document = FileField(
+        "Governing document",
+        widget=GovFileInput(),
+        description="Your constitution, trust deed, or articles. Informal groups can send a written agreement of how the group is run.",
+    )
+    safeguarding_policy = FileField("Safeguarding policy", widget=GovFileInput())
+    accounts = FileField(
+        "Latest accounts or bank statement",
+        widget=GovFileInput(),
+        description="From the last 12 months. New groups can send a recent bank statement.",
+    )
+    submit = SubmitField("Upload files", widget=GovSubmitInput())
+
+
+class DeclarationForm(BaseForm):
+    full_name = StringField(
+        "Your full name",
+        widget=GovTextInput(),
+        validators=[
+            required("Enter your full name"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
+    )
+    confirm = BooleanField(
+        "I confirm that the information in this application is correct, and that I have the group's agreement to apply",
+        widget=GovCheckboxInput(),
+    )
+    submit = _save_button("Save declaration")
+
+
+class WithdrawForm(BaseForm):
+    reason = TextAreaField(
+        "Why are you withdrawing this application?",
+        widget=GovTextArea(),
+        validators=[
+            required("Enter why you are withdrawing the application"),
+            Length(max=2000, message="Reason must be 2,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Withdraw application", widget=GovSubmitInput())
+
+
+class ConfirmForm(BaseForm):
+    """A button and a CSRF token: for actions like sending or deleting."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class TimelineForm(BaseForm):
+    start_date = GovDateField(
+        "When will the project start?",
+        description="For example, 27 3 2027",
+        validators=[required("Enter the date the project will start")],
+    )
+    end_date = GovDateField(
+        "When will the project end?",
+        description="For example, 30 9 2027",
+        validators=[required("Enter the date the project will end")],
+    )
+    submit = _save_button()

@@ -1,0 +1,226 @@
+"""Programme officers' screening pages: the queue and its CSV export, one application with its
+eligibility check, notes, history and extensions, and applications officers enter for groups."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+
+from grants.applications import access, revisions, screening, screening_actions, services
+from grants.applications.forms_screening import (
+    SCREENING_OUTCOME_LABELS,
+    AssistedStartForm,
+    EligibilityForm,
+    ExtensionForm,
+    NoteForm,
+    QueueFilterForm,
+)
+from grants.applications.models import Application
+from grants.errors import DomainError, InvalidInput, NotFound, add_to_form
+from grants.formatting import local_datetime
+from grants.pagination import paginate
+from grants.permissions import Permission, requires
+
+bp = Blueprint("screening", __name__, url_prefix="/screening")
+SCREENER = Permission.SCREEN_APPLICATIONS
+
+
+def _load(application_id: int) -> Application:
+    try:
+        return access.get_for_viewing(current_user, application_id)
+    except NotFound:
+        abort(404)
+
+
+def _applicant_link(application: Application) -> str:
+    """Where emails about a screening decision send the group."""
+    return url_for("applications.show", application_id=application.id, _external=True)
+
+
+def _show_error(form, error: DomainError, default_field: str) -> None:
+    """Put a service's refusal against the field it concerns, or the form's main question."""
+    if isinstance(error, InvalidInput):
+        add_to_form(form, error)
+    else:
+        form.add_error(error.field or default_field, error.message)
+
+
+def _queue_args() -> dict[str, str]:
+    return {key: value for key, value in request.args.items() if key != "page"}
+
+
+@bp.route("/")
+@requires(SCREENER)
+def queue():
+    filters = screening.QueueFilters.from_args(request.args)
+    form = QueueFilterForm(request.args)
+    for name, choices in screening.filter_choices().items():
+        form[name].choices = [form[name].choices[0], *choices]
+    args = {key: value for key, value in _queue_args().items() if key != "sort"}
+    sort_urls = {
+        key: url_for(".queue", **args, sort=f"-{key}" if filters.sort == key else key)
+        for key in screening.SORT_COLUMNS
+    }
+    return render_template(
+        "screening/queue.html",
+        filters_form=form,
+        filters=filters,
+        page=paginate(screening.queue_query(filters), size=screening.QUEUE_PAGE_SIZE),
+        sort_urls=sort_urls,
+        export_url=url_for(".export", **_queue_args()),
+    )
+
+
+@bp.route("/export.csv")
+@requires(SCREENER)
+def export():
+    """The filtered queue as a spreadsheet, streamed so a large round never sits in memory."""
+    filters = screening.QueueFilters.from_args(request.args)
+    response = Response(stream_with_context(screening.export_csv(filters)), mimetype="text/csv")
+    filename = screening.export_filename()
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _render(application: Application, failed=None, **forms):
+    """The officer's page for one application; ``failed`` is a form just sent with errors."""
+    suggestions = screening_actions.suggest_checklist(application)
+    suggested = [key for key, suggestion in suggestions.items() if suggestion.met]
+    return render_template(
+        "screening/application.html",
+        application=application,
+        form=failed,
+        note_form=forms.get("note_form") or NoteForm(formdata=None, prefix="note"),
+        check_form=forms.get("check_form")
+        or EligibilityForm(formdata=None, prefix="check", data={"checklist": suggested}),
+        extension_form=forms.get("extension_form")
+        or ExtensionForm(formdata=None, prefix="extension"),
+        suggestions=suggestions,
+        changes=revisions.latest_changes(application),
+        checks=screening.checks_for(application),
+        notes=screening.notes_for(application),
+        history=[
+            (event, screening.describe_event(event)) for event in screening.history_of(application)
+        ],
+        accepting=services.accepting_submissions(application),
+        how_it_reached_us=screening.HOW_IT_REACHED_US,
+        checklist_labels=screening_actions.CHECKLIST_LABELS,
+        outcome_labels=SCREENING_OUTCOME_LABELS,
+    )
+
+
+@bp.route("/<int:application_id>")
+@requires(SCREENER)
+def show(application_id: int):
+    return _render(_load(application_id))
+
+
+@bp.route("/<int:application_id>/notes", methods=["POST"])
+@requires(SCREENER)
+def add_note(application_id: int):
+    application = _load(application_id)
+    form = NoteForm(prefix="note")
+    if form.validate_on_submit():
+        try:
+            screening.add_note(current_user, application, form.body.data)
+        except DomainError as error:
+            _show_error(form, error, "body")
+        else:
+            flash("Your note has been added", "success")
+            return redirect(url_for(".show", application_id=application.id, _anchor="notes"))
+    return _render(application, form, note_form=form)
+
+
+@bp.route("/<int:application_id>/eligibility", methods=["POST"])
+@requires(SCREENER)
+def check(application_id: int):
+    application = _load(application_id)
+    form = EligibilityForm(prefix="check")
+    if form.validate_on_submit():
+        try:
+            screening_actions.record_check(
+                current_user,
+                application,
+                outcome=form.outcome.data,
+                ticked=form.checklist.data or [],
+                message=form.message.data,
+                link_for=_applicant_link,
+            )
+        except DomainError as error:
+            _show_error(form, error, "outcome")
+        else:
+            flash(f"Check saved. The application is now: {application.status.label}", "success")
+            return redirect(url_for(".show", application_id=application.id))
+    return _render(application, form, check_form=form)
+
+
+@bp.route("/<int:application_id>/extension", methods=["POST"])
+@requires(SCREENER)
+def extend(application_id: int):
+    application = _load(application_id)
+    form = ExtensionForm(prefix="extension")
+    if form.validate_on_submit():
+        try:
+            screening_actions.extend_deadline(
+                current_user,
+                application,
+                day=form.until.data,
+                at=form.time.data,
+                reason=form.reason.data,
+            )
+        except DomainError as error:
+            _show_error(form, error, "until")
+        else:
+            until = local_datetime(application.extension_until)
+            flash(f"The application can now be sent until {until}", "success")
+            return redirect(url_for(".show", application_id=application.id))
+    return _render(application, form, extension_form=form)
+
+
+@bp.route("/assisted")
+@requires(SCREENER)
+def assisted():
+    return render_template("screening/assisted.html", page=paginate(screening.assisted_query()))
+
+
+@bp.route("/assisted/new", methods=["GET", "POST"])
+@requires(SCREENER)
+def start_assisted():
+    form = AssistedStartForm()
+    form.round.choices = [("", "Select a round"), *screening_actions.assisted_round_choices()]
+    form.organisation.choices = [("", "Select a group"), *screening_actions.group_choices()]
+    if form.validate_on_submit():
+        try:
+            application = screening_actions.start_assisted(
+                current_user,
+                round_id=form.round.data,
+                organisation_id=form.organisation.data,
+                channel=form.channel.data,
+                scan=form.scan.data,
+            )
+        except DomainError as error:
+            _show_error(form, error, "round")
+        else:
+            return _after_assisted_start(application)
+    return render_template("screening/start_assisted.html", form=form)
+
+
+def _after_assisted_start(application: Application):
+    """Straight on to the task list, unless the round has closed and the draft needs more time."""
+    group = application.organisation.name
+    if not services.accepting_submissions(application):
+        flash(f"Started for {group}. The round has closed: give it more time before it can be sent")
+        return redirect(url_for(".show", application_id=application.id, _anchor="extension"))
+    flash(f"Application started for {group}. Enter their answers section by section", "success")
+    return redirect(url_for("applications.task_list", application_id=application.id))

@@ -1,0 +1,205 @@
+"""One page per task-list section. Each saves on its own and returns to the task list."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import undefer
+
+from grants.applications import answers
+from grants.applications.blueprint import bp, load
+from grants.applications.forms import (
+    BeneficiariesForm,
+    ConfirmForm,
+    OutcomeForm,
+    PrinciplesForm,
+    ProjectForm,
+    WhereForm,
+    parse_ids,
+)
+from grants.applications.models import DocumentKind
+from grants.applications.sections import has_recording
+from grants.errors import DomainError, add_to_form
+from grants.extensions import db
+from grants.permissions import signed_in
+from grants.reference import services as reference
+from grants.reference.maps import MapArea, render_svg
+from grants.reference.models import Neighbourhood
+
+
+def _saved(application, message: str = "Your answers have been saved"):
+    flash(message, "success")
+    return redirect(url_for(".task_list", application_id=application.id))
+
+
+def _render(template: str, application, form, **context):
+    return render_template(
+        f"applications/sections/{template}.html", application=application, form=form, **context
+    )
+
+
+@bp.route("/<int:application_id>/group", methods=["GET", "POST"])
+@signed_in
+def group(application_id: int):
+    application = load(application_id, for_editing=True)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        answers.confirm_group(current_user, application)
+        return _saved(application)
+    return _render("group", application, form)
+
+
+@bp.route("/<int:application_id>/project", methods=["GET", "POST"])
+@signed_in
+def project(application_id: int):
+    application = load(application_id, for_editing=True)
+    form = ProjectForm(obj=application)
+    if form.validate_on_submit():
+        try:
+            recording = request.files.get("description_recording")
+            if application.round.allows_recordings and recording and recording.filename:
+                answers.attach(
+                    current_user,
+                    application,
+                    recording,
+                    kind=DocumentKind.RECORDING,
+                    answer_key="description",
+                    field="description_recording",
+                )
+            elif not form.description.data.strip() and not has_recording(
+                application, "description"
+            ):
+                raise DomainError("Describe your project", field="description")
+            answers.save_project(
+                current_user,
+                application,
+                title=form.title.data,
+                summary=form.summary.data,
+                description=form.description.data,
+            )
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            return _saved(application)
+    return _render("project", application, form)
+
+
+@bp.route("/<int:application_id>/where", methods=["GET", "POST"])
+@signed_in
+def where(application_id: int):
+    application = load(application_id, for_editing=True)
+    options = [n for n in reference.active_neighbourhoods() if application.round.covers(n.id)]
+    form = WhereForm(data={"neighbourhoods": [str(n.id) for n in application.neighbourhoods]})
+    form.neighbourhoods.choices = [(str(n.id), n.name) for n in options]
+    if form.validate_on_submit():
+        try:
+            answers.save_neighbourhoods(
+                current_user, application, parse_ids(form.neighbourhoods.data)
+            )
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            return _saved(application)
+    chosen = {n.id for n in application.neighbourhoods}
+    boundaries = (
+        db.session.query(Neighbourhood)
+        .options(undefer(Neighbourhood.boundary))
+        .filter(Neighbourhood.id.in_([n.id for n in options]))
+    )
+    area_map = render_svg(
+        [MapArea(n.code, n.name, n.boundary or {}, n.id in chosen) for n in boundaries],
+        title="Map of the neighbourhoods you can choose; your chosen ones are shaded",
+    )
+    return _render("where", application, form, area_map=area_map)
+
+
+@bp.route("/<int:application_id>/principles", methods=["GET", "POST"])
+@signed_in
+def principles(application_id: int):
+    application = load(application_id, for_editing=True)
+    active = reference.principles(include_inactive=False)
+    form = PrinciplesForm(
+        data={
+            "main_principle": str(application.main_principle_id or ""),
+            "other_principles": [str(p.id) for p in application.other_principles],
+        }
+    )
+    choices = [(str(p.id), p.name) for p in active]
+    form.main_principle.choices, form.other_principles.choices = choices, choices
+    if form.validate_on_submit():
+        main = parse_ids([form.main_principle.data])
+        try:
+            answers.save_principles(
+                current_user,
+                application,
+                main_id=main[0] if main else None,
+                other_ids=parse_ids(form.other_principles.data),
+            )
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            return _saved(application)
+    return _render("principles", application, form, principles=active)
+
+
+@bp.route("/<int:application_id>/beneficiaries", methods=["GET", "POST"])
+@signed_in
+def beneficiaries(application_id: int):
+    application = load(application_id, for_editing=True)
+    form = BeneficiariesForm(
+        data={
+            "people_reached": application.people_reached,
+            "groups": application.beneficiary_groups,
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            answers.save_beneficiaries(
+                current_user,
+                application,
+                people_reached=form.people_reached.data,
+                groups=form.groups.data or [],
+            )
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            return _saved(application)
+    return _render("beneficiaries", application, form)
+
+
+@bp.route("/<int:application_id>/outcomes", methods=["GET", "POST"])
+@signed_in
+def outcomes(application_id: int):
+    application = load(application_id, for_editing=True)
+    form = OutcomeForm()
+    form.principle.choices = [
+        (str(p.id), p.name) for p in reference.principles(include_inactive=False)
+    ]
+    if form.validate_on_submit():
+        principle = parse_ids([form.principle.data])
+        try:
+            answers.add_outcome(
+                current_user,
+                application,
+                indicator=form.indicator.data,
+                target=form.target.data,
+                principle_id=principle[0] if principle else None,
+            )
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            flash("Outcome added", "success")
+            return redirect(url_for(".outcomes", application_id=application.id))
+    return _render("outcomes", application, form)
+
+
+@bp.route("/<int:application_id>/outcomes/<int:outcome_id>/remove", methods=["POST"])
+@signed_in
+def remove_outcome(application_id: int, outcome_id: int):
+    application = load(application_id, for_editing=True)
+    if ConfirmForm().validate_on_submit():
+        try:
+            answers.remove_outcome(current_user, application, outcome_id)
+        except DomainError as error:
+            flash(error.message, "information")
+    return redirect(url_for(".outcomes", application_id=application.id))

@@ -1,0 +1,190 @@
+"""Task-list sections with lists and files: budget, timeline, the round's questions, documents, declaration."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user
+
+from grants.applications import answers
+from grants.applications.blueprint import bp, load
+from grants.applications.forms import (
+    BudgetLineForm,
+    ConfirmForm,
+    DeclarationForm,
+    DocumentsForm,
+    TimelineForm,
+)
+from grants.applications.models import BUDGET_CATEGORIES, SUPPORTING_DOCUMENTS, DocumentKind
+from grants.applications.question_forms import (
+    answers_from,
+    field_name,
+    questions_form,
+    recording_field_name,
+)
+from grants.applications.section_routes import _render, _saved
+from grants.applications.sections import budget_total, question_key
+from grants.errors import DomainError, add_to_form
+from grants.funds.models import QuestionKind
+from grants.permissions import signed_in
+
+
+@bp.route("/<int:application_id>/budget", methods=["GET", "POST"])
+@signed_in
+def budget(application_id: int):
+    application = load(application_id, for_editing=True)
+    form = BudgetLineForm()
+    if form.validate_on_submit():
+        try:
+            answers.add_budget_line(
+                current_user,
+                application,
+                item=form.item.data,
+                category=form.category.data,
+                amount=form.amount.data,
+            )
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            flash("Added to your budget", "success")
+            return redirect(url_for(".budget", application_id=application.id))
+    return _render(
+        "budget", application, form, total=budget_total(application), categories=BUDGET_CATEGORIES
+    )
+
+
+@bp.route("/<int:application_id>/budget/<int:line_id>/remove", methods=["POST"])
+@signed_in
+def remove_budget_line(application_id: int, line_id: int):
+    application = load(application_id, for_editing=True)
+    if ConfirmForm().validate_on_submit():
+        try:
+            answers.remove_budget_line(current_user, application, line_id)
+        except DomainError as error:
+            flash(error.message, "information")
+    return redirect(url_for(".budget", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/timeline", methods=["GET", "POST"])
+@signed_in
+def timeline(application_id: int):
+    application = load(application_id, for_editing=True)
+    form = TimelineForm(obj=application)
+    if form.validate_on_submit():
+        try:
+            answers.save_timeline(
+                current_user, application, start=form.start_date.data, end=form.end_date.data
+            )
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            return _saved(application)
+    return _render("timeline", application, form)
+
+
+def _store_question_files(application, form) -> None:
+    """Files chosen on the questions page: answers to file questions, and recorded answers."""
+    for question in application.round.questions:
+        slots = []
+        if question.kind == QuestionKind.FILE:
+            slots.append((field_name(question), DocumentKind.ANSWER_FILE))
+        if question.kind == QuestionKind.LONG_TEXT and application.round.allows_recordings:
+            slots.append((recording_field_name(question), DocumentKind.RECORDING))
+        for name, kind in slots:
+            upload = request.files.get(name)
+            if upload and upload.filename:
+                answers.attach(
+                    current_user,
+                    application,
+                    upload,
+                    kind=kind,
+                    answer_key=question_key(question),
+                    field=name,
+                )
+
+
+@bp.route("/<int:application_id>/questions", methods=["GET", "POST"])
+@signed_in
+def questions(application_id: int):
+    application = load(application_id, for_editing=True)
+    form = questions_form(application)
+    if form.validate_on_submit():
+        try:
+            answers.save_answers(current_user, application, answers_from(form, application))
+            _store_question_files(application, form)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            return _saved(application)
+    return _render(
+        "questions",
+        application,
+        form,
+        field_name=field_name,
+        recording_field_name=recording_field_name,
+        question_key=question_key,
+    )
+
+
+@bp.route("/<int:application_id>/documents", methods=["GET", "POST"])
+@signed_in
+def documents(application_id: int):
+    application = load(application_id, for_editing=True)
+    form = DocumentsForm()
+    if form.validate_on_submit():
+        chosen = [(kind, request.files.get(kind.value)) for kind in SUPPORTING_DOCUMENTS]
+        chosen = [(kind, upload) for kind, upload in chosen if upload and upload.filename]
+        try:
+            if not chosen:
+                raise DomainError("Select a file to upload", field=SUPPORTING_DOCUMENTS[0].value)
+            for kind, upload in chosen:
+                answers.attach(current_user, application, upload, kind=kind, field=kind.value)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            flash("Your files have been uploaded", "success")
+            return redirect(url_for(".documents", application_id=application.id))
+    return _render("documents", application, form, kinds=SUPPORTING_DOCUMENTS)
+
+
+@bp.route("/<int:application_id>/files/<int:document_id>/remove", methods=["POST"])
+@signed_in
+def remove_document(application_id: int, document_id: int):
+    application = load(application_id, for_editing=True)
+    if ConfirmForm().validate_on_submit():
+        try:
+            answers.remove_document(current_user, application, document_id)
+        except DomainError as error:
+            flash(error.message, "information")
+        else:
+            flash("The file has been removed", "success")
+    return redirect(
+        request.referrer
+        if _same_site(request.referrer)
+        else url_for(".task_list", application_id=application.id)
+    )
+
+
+def _same_site(target: str | None) -> bool:
+    return bool(target) and target.startswith(request.host_url)
+
+
+@bp.route("/<int:application_id>/declaration", methods=["GET", "POST"])
+@signed_in
+def declaration(application_id: int):
+    application = load(application_id, for_editing=True)
+    form = DeclarationForm(
+        data={"full_name": application.declaration_name or current_user.full_name}
+    )
+    if form.validate_on_submit():
+        try:
+            answers.declare(
+                current_user,
+                application,
+                full_name=form.full_name.data,
+                confirmed=form.confirm.data,
+            )
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            return redirect(url_for(".check", application_id=application.id))
+    return _render("declaration", application, form)
