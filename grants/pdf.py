@@ -11,12 +11,14 @@ from __future__ import annotations
 import io
 
 from flask import Response, render_template, send_file
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 
-def offline_fetcher() -> URLFetcher:
+def offline_fetcher():
     """A fetcher that refuses every URL except inline data: URIs."""
+    # Imported here so the rest of the service runs even where Pango (which WeasyPrint needs) is
+    # missing; only PDF pages then fail.
+    from weasyprint.urls import URLFetcher
+
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
 
 
@@ -25,6 +27,8 @@ def render_pdf_html(template: str, **context) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
     return HTML(string=html, url_fetcher=offline_fetcher()).write_pdf()
 
 
