@@ -65,7 +65,9 @@ def _limit_text(limit: int) -> str:
     return f"{limit // (1024 * 1024)}MB"
 
 
-def store(upload: FileStorage | None, *, allowed: dict[str, str], max_bytes: int, field: str) -> StoredFile:
+def store(
+    upload: FileStorage | None, *, allowed: dict[str, str], max_bytes: int, field: str
+) -> StoredFile:
     """Check and keep an upload. Raises DomainError (against ``field``) with a GOV.UK message."""
     if upload is None or not upload.filename:
         raise DomainError("Select a file", field=field)
@@ -89,7 +91,9 @@ def store(upload: FileStorage | None, *, allowed: dict[str, str], max_bytes: int
             out.write(chunk)
     if size > max_bytes:
         target.unlink(missing_ok=True)
-        raise DomainError(f"The selected file must be smaller than {_limit_text(max_bytes)}", field=field)
+        raise DomainError(
+            f"The selected file must be smaller than {_limit_text(max_bytes)}", field=field
+        )
     original = Path(upload.filename).name[-200:] or "file"
     return StoredFile(stored_name, original, content_type, size)
 

@@ -38,7 +38,8 @@ MATRIX = {
     "organisations.create": ("/groups/new", APPLICANT),
     "organisations.show": ("/groups/{group}", APPLICANT | STAFF | {Role.PANEL_MEMBER}),
     "organisations.edit": ("/groups/{group}/edit", APPLICANT),
-    "organisations.invite": ("/groups/{group}/invite", APPLICANT),
+    "organisations.invite": ("/groups/{group}/invite", APPLICANT | OFFICER | {Role.PANEL_MEMBER}),
+    "organisations.create_offline": ("/groups/new-for-someone", OFFICER),
     "reference.neighbourhoods": ("/admin/neighbourhoods", ADMIN),
     "reference.principles": ("/admin/principles", ADMIN),
     "reference.edit_principle": ("/admin/principles/new", ADMIN),
@@ -69,7 +70,7 @@ MATRIX = {
     "screening.start_assisted": ("/screening/assisted/new", OFFICER),
 }
 # Allowed by the declaration but refused by the object check, which hides the object itself.
-HIDDEN = {("organisations.show", Role.PANEL_MEMBER)}
+HIDDEN = {("organisations.show", Role.PANEL_MEMBER), ("organisations.invite", Role.PANEL_MEMBER)}
 # Endpoints reached only through an emailed link, or only by POST, tested in their own modules.
 NOT_IN_MATRIX = {
     "static",

@@ -200,6 +200,8 @@ def start_assisted():
     form = AssistedStartForm()
     form.round.choices = [("", "Select a round"), *screening_actions.assisted_round_choices()]
     form.organisation.choices = [("", "Select a group"), *screening_actions.group_choices()]
+    if request.method == "GET" and request.args.get("organisation"):
+        form.organisation.data = request.args["organisation"]  # a group just added for them
     if form.validate_on_submit():
         try:
             application = screening_actions.start_assisted(

@@ -169,13 +169,16 @@ def submit(
 
 
 def _email_group(application: Application, subject: str, template: str, **context) -> None:
-    contact = application.organisation.main_contact
+    organisation = application.organisation
+    address = organisation.contact_email_address
+    if not address:
+        return  # an offline group: the officer who entered it tells them by phone or letter
     send_email(
-        contact.email,
+        address,
         f"{subject}: {application.reference}",
         template,
         application=application,
-        contact=contact,
+        contact_name=organisation.contact_display_name,
         **context,
     )
 

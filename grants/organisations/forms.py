@@ -2,7 +2,7 @@
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, RadioField, StringField, SubmitField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Email, Length, Optional
 
 from grants.forms import BaseForm, email_validators, required
 from grants.organisations.models import IncomeBand, OrganisationType
@@ -66,3 +66,26 @@ class InviteMemberForm(BaseForm):
         description="We will email them a link to join this group.",
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class OfflineGroupForm(GroupForm):
+    contact_name = _text("Contact's full name", "Enter the name of the person to contact", 200)
+    contact_phone = _text(
+        "Contact's phone number",
+        None,
+        40,
+        description="A phone number or an email address is needed.",
+    )
+    contact_email = EmailField(
+        "Contact's email address (optional)",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                message="Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+        ],
+    )
+    submit = SubmitField("Save group and continue", widget=GovSubmitInput())

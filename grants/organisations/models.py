@@ -89,13 +89,27 @@ class Organisation(db.Model):
     town: Mapped[str] = mapped_column(String(100))
     postcode: Mapped[str] = mapped_column(String(8))
     income_band: Mapped[IncomeBand] = mapped_column(str_enum(IncomeBand, "income_band"))
-    main_contact_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # A group that applies by phone or on paper may have no account: an officer records who to
+    # contact instead, and main_contact_id stays empty until someone from the group signs up.
+    main_contact_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     main_contact = relationship("User", foreign_keys=[main_contact_id])
     memberships = relationship(
         "Membership", back_populates="organisation", cascade="all, delete-orphan"
     )
+
+    @property
+    def contact_display_name(self) -> str:
+        return self.main_contact.full_name if self.main_contact else (self.contact_name or "")
+
+    @property
+    def contact_email_address(self) -> str | None:
+        """Where emails about the group's applications go (None: the officer writes or phones)."""
+        return self.main_contact.email if self.main_contact else self.contact_email
 
     def audit_view(self) -> dict:
         return {
@@ -110,6 +124,9 @@ class Organisation(db.Model):
             "postcode": self.postcode,
             "income_band": self.income_band.value,
             "main_contact_id": self.main_contact_id,
+            "contact_name": self.contact_name,
+            "contact_phone": self.contact_phone,
+            "contact_email": self.contact_email,
         }
 
 

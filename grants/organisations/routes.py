@@ -8,7 +8,7 @@ from flask_login import current_user
 from grants.errors import DomainError, NotAllowed, NotFound, add_to_form
 from grants.forms import BaseForm
 from grants.organisations import services
-from grants.organisations.forms import GroupForm, InviteMemberForm
+from grants.organisations.forms import GroupForm, InviteMemberForm, OfflineGroupForm
 from grants.organisations.models import Organisation
 from grants.pagination import paginate
 from grants.permissions import Permission, requires, signed_in
@@ -77,6 +77,7 @@ def show(organisation_id: int):
         organisation=organisation,
         members=services.members_of(organisation),
         is_member=services.is_member(current_user, organisation.id),
+        can_invite=services.can_invite(current_user, organisation),
     )
 
 
@@ -97,9 +98,12 @@ def edit(organisation_id: int):
 
 
 @bp.route("/<int:organisation_id>/invite", methods=["GET", "POST"])
-@requires(Permission.APPLY)
+@signed_in
 def invite(organisation_id: int):
-    organisation = _load(organisation_id, manage=True)
+    """Members invite each other; officers invite the contact of a group they added for them."""
+    organisation = _load(organisation_id)
+    if not services.can_invite(current_user, organisation):
+        abort(403)
     form = InviteMemberForm()
     if form.validate_on_submit():
         try:
@@ -115,6 +119,27 @@ def invite(organisation_id: int):
             flash(f"We have sent an invitation to {form.email.data}", "success")
             return redirect(url_for(".show", organisation_id=organisation.id))
     return render_template("organisations/invite.html", form=form, organisation=organisation)
+
+
+@bp.route("/new-for-someone", methods=["GET", "POST"])
+@requires(Permission.SCREEN_APPLICATIONS)
+def create_offline():
+    """A programme officer adds a group that applies by phone, on paper or in person."""
+    form = OfflineGroupForm()
+    if form.validate_on_submit():
+        contact = services.OfflineContact(
+            name=form.contact_name.data or "",
+            phone=form.contact_phone.data,
+            email=form.contact_email.data,
+        )
+        try:
+            organisation = services.create_offline_group(current_user, _details(form), contact)
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            flash(f"{organisation.name} has been added", "success")
+            return redirect(url_for("screening.start_assisted", organisation=organisation.id))
+    return render_template("organisations/form.html", form=form, organisation=None, offline=True)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

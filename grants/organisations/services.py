@@ -140,6 +140,47 @@ def create_group(actor: User, details: GroupDetails) -> Organisation:
     return organisation
 
 
+@dataclass
+class OfflineContact:
+    """Who to contact in a group that applies by phone, on paper or in person, without an account."""
+
+    name: str
+    phone: str | None
+    email: str | None
+
+
+def create_offline_group(
+    actor: User, details: GroupDetails, contact: OfflineContact
+) -> Organisation:
+    """A programme officer records a group that has no account, so it can apply by other means."""
+    if not actor.can(Permission.SCREEN_APPLICATIONS):
+        raise NotAllowed("Only programme officers can add a group for someone else")
+    errors = {}
+    if not contact.name.strip():
+        errors["contact_name"] = "Enter the name of the person to contact"
+    if not (contact.phone or "").strip() and not (contact.email or "").strip():
+        errors["contact_phone"] = "Enter a phone number or an email address for the contact"
+    organisation = Organisation()
+    try:
+        _apply(details, organisation)
+    except InvalidInput as invalid:
+        errors = {**invalid.errors, **errors}
+    if errors:
+        raise InvalidInput(errors)
+    organisation.contact_name = contact.name.strip()
+    organisation.contact_phone = (contact.phone or "").strip() or None
+    organisation.contact_email = (
+        normalise_email(contact.email) if (contact.email or "").strip() else None
+    )
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record(
+        actor, "organisation.created_offline", organisation, after=organisation.audit_view()
+    )
+    db.session.commit()
+    return organisation
+
+
 def update_group(actor: User, organisation: Organisation, details: GroupDetails) -> Organisation:
     if not is_member(actor, organisation.id):
         raise NotAllowed("Only members of this group can change it")
@@ -152,10 +193,14 @@ def update_group(actor: User, organisation: Organisation, details: GroupDetails)
     return organisation
 
 
+def can_invite(actor: User, organisation: Organisation) -> bool:
+    return is_member(actor, organisation.id) or actor.can(Permission.SCREEN_APPLICATIONS)
+
+
 def invite_member(
     actor: User, organisation: Organisation, email: str, link_for: LinkBuilder
 ) -> GroupInvitation:
-    if not is_member(actor, organisation.id):
+    if not can_invite(actor, organisation):
         raise NotAllowed("Only members of this group can invite others")
     email = normalise_email(email)
     already = db.session.scalar(
@@ -213,6 +258,8 @@ def accept_group_invitation(actor: User, token: str) -> Organisation:
     invitation.accepted_at = utcnow()
     if not is_member(actor, invitation.organisation_id):
         db.session.add(Membership(organisation_id=invitation.organisation_id, user_id=actor.id))
+    if invitation.organisation.main_contact_id is None:
+        invitation.organisation.main_contact_id = actor.id  # an offline group's first member
     audit.record(actor, "group_invitation.accepted", invitation, after={"user_id": actor.id})
     db.session.commit()
     return invitation.organisation

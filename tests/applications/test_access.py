@@ -22,7 +22,19 @@ PAGES = [
     ("applications.download", "/applications/{a}/files/{d}", "GET"),
     *[
         (f"applications.{section}", f"/applications/{{a}}/{section}", "GET")
-        for section in ["group", "project", "where", "principles", "beneficiaries", "outcomes", "budget", "timeline", "questions", "documents", "declaration"]
+        for section in [
+            "group",
+            "project",
+            "where",
+            "principles",
+            "beneficiaries",
+            "outcomes",
+            "budget",
+            "timeline",
+            "questions",
+            "documents",
+            "declaration",
+        ]
     ],
     ("applications.remove_outcome", "/applications/{a}/outcomes/{o}/remove", "POST"),
     ("applications.remove_budget_line", "/applications/{a}/budget/{b}/remove", "POST"),

@@ -16,8 +16,14 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 def _copies(template: Application, count: int) -> None:
     """Cheap extra drafts for query counting (the services are tested elsewhere)."""
     for _ in range(count):
-        db.session.add(Application(round_id=template.round_id, organisation_id=template.organisation_id,
-                                   created_by_id=template.created_by_id, title="Copy"))
+        db.session.add(
+            Application(
+                round_id=template.round_id,
+                organisation_id=template.organisation_id,
+                created_by_id=template.created_by_id,
+                title="Copy",
+            )
+        )
     db.session.commit()
 
 
@@ -35,7 +41,9 @@ def test_dashboard_shows_status_and_next_steps_for_every_group(client):
     assert f"/applications/{someone_else.id}" not in page
 
 
-def test_dashboard_makes_the_same_number_of_queries_whatever_the_number_of_applications(client, count_queries):
+def test_dashboard_makes_the_same_number_of_queries_whatever_the_number_of_applications(
+    client, count_queries
+):
     applicant = make_user()
     round_ = open_round()
     template = start_application(round_, make_group(applicant), applicant=applicant)

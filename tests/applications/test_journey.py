@@ -42,16 +42,28 @@ def test_whole_journey_through_the_pages(client, applicant, outbox):
     questions = {q.kind.value: q for q in round_.questions}
     steps = [
         ("group", {}),
-        ("project", {"title": "Summer lunch club", "summary": "Lunches for children", "description": "We will cook."}),
+        (
+            "project",
+            {
+                "title": "Summer lunch club",
+                "summary": "Lunches for children",
+                "description": "We will cook.",
+            },
+        ),
         ("where", {"neighbourhoods": [str(ward.id)]}),
         ("principles", {"main_principle": str(principle.id)}),
         ("beneficiaries", {"people_reached": "40", "groups": ["young_people"]}),
         ("outcomes", {"indicator": "Children fed", "target": "40", "principle": str(principle.id)}),
         ("budget", {"item": "Food", "category": "materials", "amount": "£1,250.50"}),
         ("timeline", {"start_date": ["1", "7", "2027"], "end_date": ["31", "8", "2027"]}),
-        ("questions", {f"question_{questions['long_text'].id}": "Hunger in the holidays",
-                       f"question_{questions['yes_no'].id}": "yes",
-                       f"question_{questions['single_choice'].id}": "Weekly"}),
+        (
+            "questions",
+            {
+                f"question_{questions['long_text'].id}": "Hunger in the holidays",
+                f"question_{questions['yes_no'].id}": "yes",
+                f"question_{questions['single_choice'].id}": "Weekly",
+            },
+        ),
     ]
     for section, data in steps:
         assert client.get(f"{base}/{section}").status_code == 200, section
@@ -61,7 +73,9 @@ def test_whole_journey_through_the_pages(client, applicant, outbox):
         upload = {field: (io.BytesIO(PDF_BYTES), f"{field}.pdf")}
         response = client.post(f"{base}/documents", data=upload, content_type="multipart/form-data")
         assert response.status_code == 302, error_messages(response)
-    response = client.post(f"{base}/declaration", data={"full_name": "Alex Applicant", "confirm": "y"})
+    response = client.post(
+        f"{base}/declaration", data={"full_name": "Alex Applicant", "confirm": "y"}
+    )
     assert response.headers["Location"].endswith("/check")
     check = client.get(f"{base}/check").get_data(as_text=True)
     assert "£1,250.50" in check and "Summer lunch club" in check
@@ -79,7 +93,10 @@ def test_whole_journey_through_the_pages(client, applicant, outbox):
 
 def test_section_errors_keep_what_was_typed(client, applicant):
     application_id = _start(client, open_round())
-    response = client.post(f"/applications/{application_id}/project", data={"title": "Lunch club", "summary": "x" * 141})
+    response = client.post(
+        f"/applications/{application_id}/project",
+        data={"title": "Lunch club", "summary": "x" * 141},
+    )
     assert response.status_code == 200
     assert "Summary must be 140 characters or fewer" in error_messages(response)
     assert soup_of(response).find("input", {"name": "title"})["value"] == "Lunch club"
@@ -87,6 +104,9 @@ def test_section_errors_keep_what_was_typed(client, applicant):
 
 def test_budget_over_the_maximum_is_refused(client, applicant):
     application_id = _start(client, open_round())
-    response = client.post(f"/applications/{application_id}/budget", data={"item": "Minibus", "category": "transport", "amount": "2500"})
+    response = client.post(
+        f"/applications/{application_id}/budget",
+        data={"item": "Minibus", "category": "transport", "amount": "2500"},
+    )
     assert response.status_code == 200
     assert any("This round gives up to £2,000.00" in m for m in error_messages(response))

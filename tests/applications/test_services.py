@@ -61,10 +61,14 @@ def test_a_documented_extension_lets_one_draft_in_after_the_deadline():
     application = complete(start_application())
     application.round.closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    services.grant_extension(officer, application, until=utcnow() + timedelta(days=2), reason="Flooded venue")
+    services.grant_extension(
+        officer, application, until=utcnow() + timedelta(days=2), reason="Flooded venue"
+    )
     services.submit(application.organisation.main_contact, application, _link)
     assert application.status == S.SUBMITTED
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "application.extension_granted"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "application.extension_granted")
+    )
     assert event.actor_id == officer.id and event.after["reason"] == "Flooded venue"
 
 
@@ -72,18 +76,29 @@ def test_extensions_need_a_reason_a_future_date_and_an_officer():
     application = start_application()
     officer = make_user(Role.PROGRAMME_OFFICER)
     with pytest.raises(DomainError, match="reason"):
-        services.grant_extension(officer, application, until=utcnow() + timedelta(days=1), reason=" ")
+        services.grant_extension(
+            officer, application, until=utcnow() + timedelta(days=1), reason=" "
+        )
     with pytest.raises(DomainError, match="future"):
-        services.grant_extension(officer, application, until=utcnow() - timedelta(days=1), reason="x")
+        services.grant_extension(
+            officer, application, until=utcnow() - timedelta(days=1), reason="x"
+        )
     with pytest.raises(NotAllowed):
-        services.grant_extension(application.organisation.main_contact, application, until=utcnow() + timedelta(days=1), reason="x")
+        services.grant_extension(
+            application.organisation.main_contact,
+            application,
+            until=utcnow() + timedelta(days=1),
+            reason="x",
+        )
 
 
 def test_no_amount_outside_the_round_limits():
     application = start_application()
     actor = application.organisation.main_contact
     with pytest.raises(DomainError, match="up to £2,000.00"):
-        answers.add_budget_line(actor, application, item="Bus", category="transport", amount="2000.01")
+        answers.add_budget_line(
+            actor, application, item="Bus", category="transport", amount="2000.01"
+        )
     complete(application, amount="100")  # below the £250 minimum
     with pytest.raises(DomainError, match="Budget"):
         services.submit(actor, application, _link)
@@ -92,7 +107,9 @@ def test_no_amount_outside_the_round_limits():
 def test_the_amount_requested_is_always_the_budget_total():
     application = start_application()
     actor = application.organisation.main_contact
-    answers.add_budget_line(actor, application, item="Food", category="materials", amount="£1,000.50")
+    answers.add_budget_line(
+        actor, application, item="Food", category="materials", amount="£1,000.50"
+    )
     answers.add_budget_line(actor, application, item="Hall", category="venue", amount="250")
     assert application.amount_requested_pence == 125050
     answers.remove_budget_line(actor, application, application.budget_lines[0].id)
@@ -102,16 +119,24 @@ def test_the_amount_requested_is_always_the_budget_total():
 def test_no_end_date_before_the_start_date():
     application = start_application()
     with pytest.raises(DomainError, match="same as or after the start date"):
-        answers.save_timeline(application.organisation.main_contact, application,
-                              start=date(2027, 5, 2), end=date(2027, 5, 1))
+        answers.save_timeline(
+            application.organisation.main_contact,
+            application,
+            start=date(2027, 5, 2),
+            end=date(2027, 5, 1),
+        )
 
 
 def test_dates_must_sit_inside_the_rounds_window():
     round_ = open_round(project_start_from=date(2027, 4, 1), project_end_by=date(2028, 3, 31))
     application = start_application(round_)
     with pytest.raises(DomainError, match="on or after 1 April 2027"):
-        answers.save_timeline(application.organisation.main_contact, application,
-                              start=date(2027, 3, 1), end=date(2027, 6, 1))
+        answers.save_timeline(
+            application.organisation.main_contact,
+            application,
+            start=date(2027, 3, 1),
+            end=date(2027, 6, 1),
+        )
 
 
 def test_groups_apply_only_for_themselves_and_only_to_open_rounds():
@@ -120,7 +145,9 @@ def test_groups_apply_only_for_themselves_and_only_to_open_rounds():
     group = make_group(applicant)
     with pytest.raises(NotAllowed):
         services.start(other, round_, group)
-    closed = open_round(opens_at=utcnow() - timedelta(days=20), closes_at=utcnow() - timedelta(days=1))
+    closed = open_round(
+        opens_at=utcnow() - timedelta(days=20), closes_at=utcnow() - timedelta(days=1)
+    )
     with pytest.raises(DomainError, match="not open"):
         services.start(applicant, closed, group)
 
@@ -128,13 +155,24 @@ def test_groups_apply_only_for_themselves_and_only_to_open_rounds():
 def test_more_information_reopens_and_resending_makes_a_revision_with_a_diff(outbox):
     officer = make_user(Role.PROGRAMME_OFFICER)
     application = submitted_application()
-    services.screen(officer, application, outcome="more_information", checklist={},
-                    message="Send your safeguarding policy", link_for=_link)
+    services.screen(
+        officer,
+        application,
+        outcome="more_information",
+        checklist={},
+        message="Send your safeguarding policy",
+        link_for=_link,
+    )
     assert application.status == S.MORE_INFORMATION_REQUESTED
     assert "Send your safeguarding policy" in outbox[-1].body
     contact = application.organisation.main_contact
-    answers.save_project(contact, application, title="Bigger lunch club", summary=application.summary,
-                         description=application.description)
+    answers.save_project(
+        contact,
+        application,
+        title="Bigger lunch club",
+        summary=application.summary,
+        description=application.description,
+    )
     services.submit(contact, application, _link)
     assert application.status == S.SUBMITTED
     changes = revisions.latest_changes(application)
@@ -147,9 +185,17 @@ def test_ineligible_needs_a_reason_which_is_emailed(outbox):
     officer = make_user(Role.PROGRAMME_OFFICER)
     application = submitted_application()
     with pytest.raises(DomainError, match="reason"):
-        services.screen(officer, application, outcome="ineligible", checklist={}, message="", link_for=_link)
-    services.screen(officer, application, outcome="ineligible", checklist={"income": False},
-                    message="Income over the limit", link_for=_link)
+        services.screen(
+            officer, application, outcome="ineligible", checklist={}, message="", link_for=_link
+        )
+    services.screen(
+        officer,
+        application,
+        outcome="ineligible",
+        checklist={"income": False},
+        message="Income over the limit",
+        link_for=_link,
+    )
     assert application.status == S.INELIGIBLE
     assert "Income over the limit" in outbox[-1].body
 
@@ -158,7 +204,9 @@ def test_illegal_moves_raise_a_domain_error():
     officer = make_user(Role.PROGRAMME_OFFICER)
     application = start_application()
     with pytest.raises(IllegalTransition):
-        services.screen(officer, application, outcome="eligible", checklist={}, message="", link_for=_link)
+        services.screen(
+            officer, application, outcome="eligible", checklist={}, message="", link_for=_link
+        )
     with pytest.raises(IllegalTransition):
         services.advance(officer, application, S.FUNDED)
 
@@ -200,7 +248,17 @@ def test_assisted_applications_record_the_officer_and_channel():
 
 def test_every_change_is_audited():
     application = submitted_application()
-    actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(application.id),
-                                                                     AuditEvent.object_type == "Application")))
-    assert {"application.started", "application.project_saved", "application.budget_saved",
-            "application.declaration_saved", "application.submitted"} <= actions
+    actions = set(
+        db.session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.object_id == str(application.id), AuditEvent.object_type == "Application"
+            )
+        )
+    )
+    assert {
+        "application.started",
+        "application.project_saved",
+        "application.budget_saved",
+        "application.declaration_saved",
+        "application.submitted",
+    } <= actions

@@ -28,7 +28,9 @@ def test_applicants_send_and_withdraw_officers_decide():
         assert allowed(state, S.WITHDRAWN, Actor.APPLICANT)
 
 
-@pytest.mark.parametrize("final", [S.FUNDED, S.FUNDED_WITH_CONDITIONS, S.DECLINED, S.INELIGIBLE, S.WITHDRAWN])
+@pytest.mark.parametrize(
+    "final", [S.FUNDED, S.FUNDED_WITH_CONDITIONS, S.DECLINED, S.INELIGIBLE, S.WITHDRAWN]
+)
 def test_decided_applications_cannot_be_withdrawn_or_reopened(final):
     assert not allowed(final, S.WITHDRAWN, Actor.APPLICANT)
     assert not allowed(final, S.DRAFT, Actor.OFFICER)

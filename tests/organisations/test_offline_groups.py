@@ -1,0 +1,99 @@
+"""Groups that apply by phone, on paper or in person, without anyone having an account."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from grants.applications import services
+from grants.applications.models import Channel
+from grants.audit import AuditEvent
+from grants.errors import InvalidInput, NotAllowed
+from grants.extensions import db
+from grants.organisations import services as organisations
+from grants.permissions import Role
+from tests.applications.factories import complete, open_round
+from tests.checks import error_messages
+from tests.factories import group_details, make_user, sign_in
+
+CONTACT = organisations.OfflineContact(name="Maureen Holt", phone="01942 123456", email=None)
+
+
+def test_an_officer_adds_a_group_with_a_contact_instead_of_an_account():
+    officer = make_user(Role.PROGRAMME_OFFICER)
+    group = organisations.create_offline_group(
+        officer, group_details(name="Tyldesley Bowls"), CONTACT
+    )
+    assert group.main_contact_id is None and group.contact_display_name == "Maureen Holt"
+    assert group.contact_email_address is None
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "organisation.created_offline")
+    )
+    assert event.actor_id == officer.id and event.after["contact_phone"] == "01942 123456"
+
+
+def test_a_contact_needs_a_name_and_a_way_to_reach_them():
+    officer = make_user(Role.PROGRAMME_OFFICER)
+    with pytest.raises(InvalidInput) as raised:
+        organisations.create_offline_group(
+            officer, group_details(postcode="nope"), organisations.OfflineContact("", None, " ")
+        )
+    assert set(raised.value.errors) == {"contact_name", "contact_phone", "postcode"}
+
+
+def test_only_programme_officers_add_groups_for_others():
+    with pytest.raises(NotAllowed):
+        organisations.create_offline_group(make_user(), group_details(), CONTACT)
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_an_offline_group_can_apply_through_an_officer_without_any_email(outbox):
+    officer = make_user(Role.PROGRAMME_OFFICER)
+    group = organisations.create_offline_group(officer, group_details(), CONTACT)
+    application = services.start(officer, open_round(), group, channel=Channel.PAPER)
+    complete(application, actor=officer)
+    services.submit(officer, application, link_for=lambda a: "")
+    assert application.reference and outbox == []
+
+
+def test_the_officer_invites_the_contact_who_then_becomes_main_contact(client, outbox):
+    officer = make_user(Role.PROGRAMME_OFFICER)
+    group = organisations.create_offline_group(officer, group_details(), CONTACT)
+    sign_in(client, officer)
+    response = client.post(f"/groups/{group.id}/invite", data={"email": "maureen@example.org"})
+    assert response.status_code == 302
+    token = re.search(r"/groups/invitations/(\S+)", outbox[-1].body)[1]
+    maureen = make_user(email="maureen@example.org")
+    organisations.accept_group_invitation(maureen, token)
+    assert group.main_contact_id == maureen.id
+    assert group.contact_email_address == "maureen@example.org"
+
+
+def test_the_page_for_officers_keeps_what_was_typed_on_errors(client):
+    sign_in(client, make_user(Role.PROGRAMME_OFFICER))
+    response = client.post(
+        "/groups/new-for-someone", data={"name": "Astley Knitters", "contact_name": ""}
+    )
+    assert response.status_code == 200
+    assert "Enter the name of the person to contact" in error_messages(response)
+    assert 'value="Astley Knitters"' in response.get_data(as_text=True)
+
+
+def test_the_page_for_officers_saves_and_goes_on_to_the_assisted_start(client):
+    sign_in(client, make_user(Role.PROGRAMME_OFFICER))
+    data = {
+        "name": "Astley Knitters",
+        "org_type": "informal_group",
+        "address_line_1": "1 Church Road",
+        "town": "Astley",
+        "postcode": "M29 7AA",
+        "income_band": "under_10k",
+        "contact_name": "Jean",
+        "contact_phone": "07700 900123",
+    }
+    response = client.post("/groups/new-for-someone", data=data)
+    assert response.status_code == 302
+    assert "/screening/assisted/new?organisation=" in response.headers["Location"]
+    assert "Astley Knitters" in client.get(response.headers["Location"]).get_data(as_text=True)
