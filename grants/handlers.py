@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -17,7 +17,25 @@ ERROR_PAGES = {
 }
 
 
+def reject_nul_bytes():
+    """No person types a NUL character; PostgreSQL cannot store one. Refuse such requests early
+    with the ordinary bad-request page, instead of failing deep inside a query."""
+    values = [request.path, *request.args.keys()]
+    values.extend(value for _key, value in request.args.items(multi=True))
+    if request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        values.extend(value for _key, value in request.form.items(multi=True))
+        values.extend(request.form.keys())
+        values.extend(upload.filename or "" for upload in request.files.values())
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def register(app: Flask) -> None:
+    app.before_request(reject_nul_bytes)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_template("errors/csrf.html", title="Your form could not be sent"), 400

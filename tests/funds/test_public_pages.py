@@ -76,9 +76,13 @@ def test_an_officer_is_offered_a_preview_of_an_upcoming_round(client):
     )
 
 
-@pytest.mark.parametrize("slug", ["nope", "x" * 5000, "%00", "..%2F..%2Fetc"])
+@pytest.mark.parametrize("slug", ["nope", "x" * 5000, "..%2F..%2Fetc"])
 def test_unknown_rounds_are_404(client, slug):
     assert client.get(f"/rounds/{slug}").status_code == 404
+
+
+def test_a_nul_byte_in_a_round_address_is_a_bad_request(client):
+    assert client.get("/rounds/%00").status_code == 400
 
 
 def test_home_lists_open_and_upcoming_rounds_but_not_closed_ones(client):

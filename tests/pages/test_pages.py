@@ -47,3 +47,12 @@ def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_nul_bytes_anywhere_get_a_bad_request_page_not_an_error(client):
+    """PostgreSQL cannot store NUL; such requests are refused before they reach a query."""
+    for path in ("/rounds/%00", "/groups/?page=%00", "/admin/audit?action=a%00b"):
+        assert client.get(path).status_code in (400, 302)
+    response = client.post("/sign-in", data={"email": "a\x00@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert "problem with your request" in response.get_data(as_text=True)
