@@ -104,6 +104,7 @@ def _init_extensions(app: Flask) -> None:
     )
 
     from grants.accounts.models import AnonymousUser, User
+    from grants.numbers import whole_number
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
@@ -114,9 +115,10 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         identifier, _, token = user_id.partition(":")
-        if not identifier.isdigit():
+        number = whole_number(identifier)
+        if number is None:
             return None
-        user = db.session.get(User, int(identifier))
+        user = db.session.get(User, number)
         if user is None or user.session_token != token:
             return None
         return user

@@ -10,6 +10,7 @@ from wtforms import DateField, IntegerField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, StopValidation
 
 from grants.money import MoneyError, format_pence, parse_pounds
+from grants.numbers import whole_number
 
 
 class BaseForm(FlaskForm):
@@ -53,11 +54,11 @@ class WholeNumberField(IntegerField):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        text = valuelist[0].strip().replace(",", "")
-        if not text.lstrip("-").isdigit() or len(text) > 12:
+        number = whole_number(valuelist[0].replace(",", ""), max_digits=12, allow_negative=True)
+        if number is None:
             self.data = None
             raise ValueError(self.invalid_message)
-        self.data = int(text)
+        self.data = number
 
 
 def email_validators() -> list:

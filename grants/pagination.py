@@ -9,6 +9,7 @@ from flask import current_app, request, url_for
 from sqlalchemy import Select, func, select
 
 from grants.extensions import db
+from grants.numbers import whole_number
 
 
 @dataclass
@@ -47,7 +48,8 @@ class Page:
 
 def requested_page() -> int:
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+    number = whole_number(raw, max_digits=6)
+    return number if number and number > 0 else 1
 
 
 def paginate(query: Select, *, number: int | None = None, size: int | None = None) -> Page:

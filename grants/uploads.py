@@ -94,8 +94,16 @@ def store(
         raise DomainError(
             f"The selected file must be smaller than {_limit_text(max_bytes)}", field=field
         )
-    original = Path(upload.filename).name[-200:] or "file"
+    original = _safe_name(upload.filename)
     return StoredFile(stored_name, original, content_type, size)
+
+
+def _safe_name(filename: str) -> str:
+    """The name to show and download as: no folders, no control characters (which cannot go in a
+    header), at most 200 characters."""
+    name = Path(filename.replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[-200:] or "file"
 
 
 def discard(stored_name: str) -> None:

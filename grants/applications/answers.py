@@ -8,23 +8,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from grants import audit, uploads
+from grants import audit
 from grants.accounts.models import User
+from grants.applications import files
 from grants.applications.models import (
     BENEFICIARY_GROUPS,
     BUDGET_CATEGORIES,
     Answer,
     Application,
     BudgetLine,
-    Document,
     DocumentKind,
     Outcome,
 )
-from grants.applications.sections import budget_total
+from grants.applications.sections import budget_total, has_recording
 from grants.audit import utcnow
 from grants.errors import DomainError, InvalidInput
 from grants.extensions import db
@@ -51,33 +50,41 @@ def confirm_group(actor: User, application: Application) -> None:
 
 
 def save_project(
-    actor: User, application: Application, *, title: str, summary: str, description: str
+    actor: User,
+    application: Application,
+    *,
+    title: str,
+    summary: str,
+    description: str | None,
+    recording: files.PendingFile | None = None,
 ) -> None:
-    title, summary, description = title.strip(), summary.strip(), description.strip()
+    """The project's title, summary and description, or a recording in place of the description
+    where the round allows one. Text is checked before the recording is stored."""
+    title, summary, description = title.strip(), summary.strip(), (description or "").strip()
+    recording = next(iter(files.chosen([recording] if recording else [])), None)
+    if recording and not application.round.allows_recordings:
+        recording = None
     errors = {}
     if len(summary) > 140:
         errors["summary"] = "Summary must be 140 characters or fewer"
     if words(description) > DESCRIPTION_WORD_LIMIT:
         errors["description"] = f"Description must be {DESCRIPTION_WORD_LIMIT} words or fewer"
+    if not description and not recording and not has_recording(application, "description"):
+        errors["description"] = "Describe your project"
     if errors:
         raise InvalidInput(errors)
+    staged = files.stage([recording]) if recording else []
     before = {
         "title": application.title,
         "summary": application.summary,
         "description": application.description,
     }
-    application.title, application.summary, application.description = (
-        title,
-        summary,
-        description or None,
-    )
-    _saved(
-        actor,
-        application,
-        "project",
-        before,
-        {"title": title, "summary": summary, "description": description},
-    )
+    application.title, application.summary = title, summary
+    application.description = description or None
+    notes, replaced = files.place(actor, application, staged)
+    after = {"title": title, "summary": summary, "description": description, "files": notes}
+    _saved(actor, application, "project", before, after)
+    files.forget(replaced)
 
 
 def save_neighbourhoods(
@@ -266,8 +273,14 @@ def _answer_problem(question: Question, value: Any) -> str | None:
     return None
 
 
-def save_answers(actor: User, application: Application, values: dict[int, Any]) -> None:
-    """Save the round's custom answers (all questions on the page at once; files separately)."""
+def save_answers(
+    actor: User,
+    application: Application,
+    values: dict[int, Any],
+    uploads_chosen: list[files.PendingFile] = (),
+) -> None:
+    """Save the round's custom answers, all questions on the page at once, with any files
+    (answers to file questions, recorded answers). Nothing is saved if anything is refused."""
     questions = {q.id: q for q in application.round.questions if q.kind != QuestionKind.FILE}
     errors = {}
     for question_id, value in values.items():
@@ -279,6 +292,7 @@ def save_answers(actor: User, application: Application, values: dict[int, Any]) 
             errors[f"question_{question_id}"] = problem
     if errors:
         raise InvalidInput(errors)
+    staged = files.stage(files.chosen(uploads_chosen))
     existing = {a.question_id: a for a in application.answers}
     before = {str(k): a.value for k, a in existing.items()}
     for question_id, value in values.items():
@@ -290,13 +304,21 @@ def save_answers(actor: User, application: Application, values: dict[int, Any]) 
             existing[question_id].value = value
         else:
             application.answers.append(Answer(question_id=question_id, value=value))
-    _saved(
-        actor,
-        application,
-        "questions",
-        before,
-        {str(k): v if not isinstance(v, date) else v.isoformat() for k, v in values.items()},
-    )
+    notes, replaced = files.place(actor, application, staged)
+    after = {str(k): v if not isinstance(v, date) else v.isoformat() for k, v in values.items()}
+    _saved(actor, application, "questions", before, {**after, "files": notes})
+    files.forget(replaced)
+
+
+def attach_files(actor: User, application: Application, pending: list[files.PendingFile]) -> None:
+    """Save the chosen files together: all of them, or (if one is refused) none."""
+    selected = files.chosen(pending)
+    if not selected:
+        raise DomainError("Select a file to upload", field=pending[0].field if pending else None)
+    staged = files.stage(selected)
+    notes, replaced = files.place(actor, application, staged)
+    _saved(actor, application, "document", {"replaced": len(replaced)}, {"files": notes})
+    files.forget(replaced)
 
 
 def attach(
@@ -307,38 +329,11 @@ def attach(
     kind: DocumentKind,
     answer_key: str | None = None,
     field: str = "file",
-) -> Document:
-    """Store an upload against the application, replacing any earlier file for the same slot."""
-    recording = kind == DocumentKind.RECORDING
-    stored = uploads.store(
-        upload,
-        allowed=uploads.RECORDING_TYPES if recording else uploads.DOCUMENT_TYPES,
-        max_bytes=current_app.config["MAX_RECORDING_BYTES" if recording else "MAX_DOCUMENT_BYTES"],
-        field=field,
-    )
-    replaced = [d for d in application.documents if d.kind == kind and d.answer_key == answer_key]
-    for old in replaced:
-        application.documents.remove(old)
-        uploads.discard(old.stored_name)
-    document = Document(
-        kind=kind,
-        answer_key=answer_key,
-        original_name=stored.original_name,
-        stored_name=stored.stored_name,
-        content_type=stored.content_type,
-        size_bytes=stored.size_bytes,
-        uploaded_by_id=actor.id,
-        uploaded_at=utcnow(),
-    )
-    application.documents.append(document)
-    _saved(
-        actor,
-        application,
-        "document",
-        {"replaced": [d.original_name for d in replaced]},
-        {"kind": kind.value, "name": stored.original_name, "answer_key": answer_key},
-    )
-    return document
+) -> None:
+    """Store one upload against the application, replacing any earlier file in the same slot."""
+    if upload is None or not upload.filename:
+        raise DomainError("Select a file", field=field)
+    attach_files(actor, application, [files.PendingFile(upload, kind, field, answer_key)])
 
 
 def remove_document(actor: User, application: Application, document_id: int) -> None:
@@ -346,8 +341,8 @@ def remove_document(actor: User, application: Application, document_id: int) -> 
     if document is None:
         raise DomainError("That file has already been removed")
     application.documents.remove(document)
-    uploads.discard(document.stored_name)
     _saved(actor, application, "document", {"removed": document.original_name}, {})
+    files.forget([document.stored_name])
 
 
 def declare(actor: User, application: Application, *, full_name: str, confirmed: bool) -> None:

@@ -27,6 +27,7 @@ from wtforms.validators import Length, Optional
 
 from grants.applications.models import BENEFICIARY_GROUPS, BUDGET_CATEGORIES
 from grants.forms import BaseForm, GovDateField, WholeNumberField, required
+from grants.numbers import whole_number
 
 
 def _save_button(text: str = "Save and return to your application") -> SubmitField:
@@ -35,7 +36,8 @@ def _save_button(text: str = "Save and return to your application") -> SubmitFie
 
 def parse_ids(values: list[str] | None) -> list[int]:
     """Ids from checkbox or radio values; anything that is not a plain number is ignored."""
-    return [int(v) for v in values or [] if isinstance(v, str) and v.isdigit() and len(v) < 10]
+    numbers = (whole_number(v) for v in values or [])
+    return [n for n in numbers if n is not None]
 
 
 class ChooseGroupForm(BaseForm):

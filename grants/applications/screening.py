@@ -31,6 +31,7 @@ from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
 from grants.funds.models import Round
 from grants.money import format_pence
+from grants.numbers import whole_number
 from grants.organisations.models import Organisation
 from grants.reference.models import Neighbourhood, Principle
 from grants.timezones import utc_to_uk
@@ -67,11 +68,6 @@ SORT_COLUMNS = {
     "group": Organisation.name,
 }
 DEFAULT_SORT = "-submitted"
-
-
-def whole_number(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def valid_sort(value: str | None) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import undefer
 
 from grants.applications import answers
 from grants.applications.blueprint import bp, load
+from grants.applications.files import PendingFile
 from grants.applications.forms import (
     BeneficiariesForm,
     ConfirmForm,
@@ -18,7 +19,6 @@ from grants.applications.forms import (
     parse_ids,
 )
 from grants.applications.models import DocumentKind
-from grants.applications.sections import has_recording
 from grants.errors import DomainError, add_to_form
 from grants.extensions import db
 from grants.permissions import signed_in
@@ -55,27 +55,13 @@ def project(application_id: int):
     application = load(application_id, for_editing=True)
     form = ProjectForm(obj=application)
     if form.validate_on_submit():
+        recording = PendingFile(
+            request.files.get("description_recording"), DocumentKind.RECORDING, "description_recording", "description"
+        )
         try:
-            recording = request.files.get("description_recording")
-            if application.round.allows_recordings and recording and recording.filename:
-                answers.attach(
-                    current_user,
-                    application,
-                    recording,
-                    kind=DocumentKind.RECORDING,
-                    answer_key="description",
-                    field="description_recording",
-                )
-            elif not form.description.data.strip() and not has_recording(
-                application, "description"
-            ):
-                raise DomainError("Describe your project", field="description")
             answers.save_project(
-                current_user,
-                application,
-                title=form.title.data,
-                summary=form.summary.data,
-                description=form.description.data,
+                current_user, application, title=form.title.data, summary=form.summary.data,
+                description=form.description.data, recording=recording,
             )
         except DomainError as error:
             add_to_form(form, error)

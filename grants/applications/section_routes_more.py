@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from grants.applications import answers
 from grants.applications.blueprint import bp, load
+from grants.applications.files import PendingFile
 from grants.applications.forms import (
     BudgetLineForm,
     ConfirmForm,
@@ -81,25 +82,18 @@ def timeline(application_id: int):
     return _render("timeline", application, form)
 
 
-def _store_question_files(application, form) -> None:
+def _question_files(application) -> list[PendingFile]:
     """Files chosen on the questions page: answers to file questions, and recorded answers."""
+    chosen = []
     for question in application.round.questions:
-        slots = []
         if question.kind == QuestionKind.FILE:
-            slots.append((field_name(question), DocumentKind.ANSWER_FILE))
-        if question.kind == QuestionKind.LONG_TEXT and application.round.allows_recordings:
-            slots.append((recording_field_name(question), DocumentKind.RECORDING))
-        for name, kind in slots:
-            upload = request.files.get(name)
-            if upload and upload.filename:
-                answers.attach(
-                    current_user,
-                    application,
-                    upload,
-                    kind=kind,
-                    answer_key=question_key(question),
-                    field=name,
-                )
+            name, kind = field_name(question), DocumentKind.ANSWER_FILE
+        elif question.kind == QuestionKind.LONG_TEXT and application.round.allows_recordings:
+            name, kind = recording_field_name(question), DocumentKind.RECORDING
+        else:
+            continue
+        chosen.append(PendingFile(request.files.get(name), kind, name, question_key(question)))
+    return chosen
 
 
 @bp.route("/<int:application_id>/questions", methods=["GET", "POST"])
@@ -109,8 +103,9 @@ def questions(application_id: int):
     form = questions_form(application)
     if form.validate_on_submit():
         try:
-            answers.save_answers(current_user, application, answers_from(form, application))
-            _store_question_files(application, form)
+            answers.save_answers(
+                current_user, application, answers_from(form, application), _question_files(application)
+            )
         except DomainError as error:
             add_to_form(form, error)
         else:
@@ -131,13 +126,11 @@ def documents(application_id: int):
     application = load(application_id, for_editing=True)
     form = DocumentsForm()
     if form.validate_on_submit():
-        chosen = [(kind, request.files.get(kind.value)) for kind in SUPPORTING_DOCUMENTS]
-        chosen = [(kind, upload) for kind, upload in chosen if upload and upload.filename]
+        pending = [
+            PendingFile(request.files.get(kind.value), kind, kind.value) for kind in SUPPORTING_DOCUMENTS
+        ]
         try:
-            if not chosen:
-                raise DomainError("Select a file to upload", field=SUPPORTING_DOCUMENTS[0].value)
-            for kind, upload in chosen:
-                answers.attach(current_user, application, upload, kind=kind, field=kind.value)
+            answers.attach_files(current_user, application, pending)
         except DomainError as error:
             add_to_form(form, error)
         else:

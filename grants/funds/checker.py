@@ -16,6 +16,7 @@ from grants.funds.eligibility import (
     reasons_type_is_ineligible,
 )
 from grants.funds.models import Round
+from grants.numbers import whole_number
 from grants.organisations.models import IncomeBand, OrganisationType
 from grants.reference.models import Neighbourhood
 
@@ -49,8 +50,8 @@ def resolve(raw: dict[str, str]) -> Answers:
     income = raw.get(INCOME)
     where = raw.get(WHERE)
     neighbourhood = None
-    if where and where != EVERYWHERE and where.isdigit():
-        neighbourhood = db.session.get(Neighbourhood, int(where))
+    if where and where != EVERYWHERE and whole_number(where) is not None:
+        neighbourhood = db.session.get(Neighbourhood, whole_number(where))
     return Answers(
         org_type=OrganisationType(org_type) if org_type in set(OrganisationType) else None,
         income_band=IncomeBand(income) if income in set(IncomeBand) else None,

@@ -1,0 +1,99 @@
+"""Files attached to an application: document slots, recorded answers and answers to file questions.
+
+A page may carry several files and other answers. Every file is checked (and written under its
+random name) before anything is saved; if one is refused, the new files are removed again and
+nothing already saved changes. Replaced files leave the disk only after the database commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from grants import uploads
+from grants.accounts.models import User
+from grants.applications.models import Application, Document, DocumentKind
+from grants.audit import utcnow
+from grants.errors import DomainError
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    """A chosen file and the slot it goes in; ``field`` names the form field for errors."""
+
+    upload: FileStorage
+    kind: DocumentKind
+    field: str
+    answer_key: str | None = None
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    pending: PendingFile
+    stored: uploads.StoredFile
+
+
+def chosen(files: Iterable[PendingFile]) -> list[PendingFile]:
+    """Only the slots where someone actually chose a file."""
+    return [f for f in files if f.upload is not None and f.upload.filename]
+
+
+def stage(files: Iterable[PendingFile]) -> list[StagedFile]:
+    """Check and write every file, or none: a refusal removes the ones already written."""
+    staged: list[StagedFile] = []
+    try:
+        for pending in files:
+            recording = pending.kind == DocumentKind.RECORDING
+            stored = uploads.store(
+                pending.upload,
+                allowed=uploads.RECORDING_TYPES if recording else uploads.DOCUMENT_TYPES,
+                max_bytes=current_app.config[
+                    "MAX_RECORDING_BYTES" if recording else "MAX_DOCUMENT_BYTES"
+                ],
+                field=pending.field,
+            )
+            staged.append(StagedFile(pending, stored))
+    except DomainError:
+        unstage(staged)
+        raise
+    return staged
+
+
+def unstage(staged: Iterable[StagedFile]) -> None:
+    for item in staged:
+        uploads.discard(item.stored.stored_name)
+
+
+def place(actor: User, application: Application, staged: Iterable[StagedFile]) -> tuple[list, list[str]]:
+    """Put staged files in their slots (no commit). Returns (audit notes, stored names to delete
+    from disk once the change is committed)."""
+    notes, replaced_names = [], []
+    for item in staged:
+        pending, stored = item.pending, item.stored
+        for old in [
+            d for d in application.documents if d.kind == pending.kind and d.answer_key == pending.answer_key
+        ]:
+            application.documents.remove(old)
+            replaced_names.append(old.stored_name)
+        application.documents.append(
+            Document(
+                kind=pending.kind,
+                answer_key=pending.answer_key,
+                original_name=stored.original_name,
+                stored_name=stored.stored_name,
+                content_type=stored.content_type,
+                size_bytes=stored.size_bytes,
+                uploaded_by_id=actor.id,
+                uploaded_at=utcnow(),
+            )
+        )
+        notes.append({"kind": pending.kind.value, "name": stored.original_name, "answer_key": pending.answer_key})
+    return notes, replaced_names
+
+
+def forget(stored_names: Iterable[str]) -> None:
+    for name in stored_names:
+        uploads.discard(name)
