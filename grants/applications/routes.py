@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
@@ -80,12 +80,7 @@ def task_list(application_id: int):
 @signed_in
 def show(application_id: int):
     application = load(application_id)
-    pdf_url = None
-    if "pdfs.application_pdf" in current_app.view_functions:
-        pdf_url = url_for("pdfs.application_pdf", application_id=application.id)
-    return render_template(
-        "applications/show.html", application=application, next_steps=next_steps, pdf_url=pdf_url
-    )
+    return render_template("applications/show.html", application=application, next_steps=next_steps)
 
 
 @bp.route("/<int:application_id>/check", methods=["GET", "POST"])

@@ -27,12 +27,12 @@ from grants.reference.maps import MapArea, render_svg
 from grants.reference.models import Neighbourhood
 
 
-def _saved(application, message: str = "Your answers have been saved"):
+def saved_and_back(application, message: str = "Your answers have been saved"):
     flash(message, "success")
     return redirect(url_for(".task_list", application_id=application.id))
 
 
-def _render(template: str, application, form, **context):
+def render_section(template: str, application, form, **context):
     return render_template(
         f"applications/sections/{template}.html", application=application, form=form, **context
     )
@@ -45,8 +45,8 @@ def group(application_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         answers.confirm_group(current_user, application)
-        return _saved(application)
-    return _render("group", application, form)
+        return saved_and_back(application)
+    return render_section("group", application, form)
 
 
 @bp.route("/<int:application_id>/project", methods=["GET", "POST"])
@@ -66,8 +66,8 @@ def project(application_id: int):
         except DomainError as error:
             add_to_form(form, error)
         else:
-            return _saved(application)
-    return _render("project", application, form)
+            return saved_and_back(application)
+    return render_section("project", application, form)
 
 
 @bp.route("/<int:application_id>/where", methods=["GET", "POST"])
@@ -85,7 +85,7 @@ def where(application_id: int):
         except DomainError as error:
             add_to_form(form, error)
         else:
-            return _saved(application)
+            return saved_and_back(application)
     chosen = {n.id for n in application.neighbourhoods}
     boundaries = (
         db.session.query(Neighbourhood)
@@ -96,7 +96,7 @@ def where(application_id: int):
         [MapArea(n.code, n.name, n.boundary or {}, n.id in chosen) for n in boundaries],
         title="Map of the neighbourhoods you can choose; your chosen ones are shaded",
     )
-    return _render("where", application, form, area_map=area_map)
+    return render_section("where", application, form, area_map=area_map)
 
 
 @bp.route("/<int:application_id>/principles", methods=["GET", "POST"])
@@ -124,8 +124,8 @@ def principles(application_id: int):
         except DomainError as error:
             add_to_form(form, error)
         else:
-            return _saved(application)
-    return _render("principles", application, form, principles=active)
+            return saved_and_back(application)
+    return render_section("principles", application, form, principles=active)
 
 
 @bp.route("/<int:application_id>/beneficiaries", methods=["GET", "POST"])
@@ -149,8 +149,8 @@ def beneficiaries(application_id: int):
         except DomainError as error:
             add_to_form(form, error)
         else:
-            return _saved(application)
-    return _render("beneficiaries", application, form)
+            return saved_and_back(application)
+    return render_section("beneficiaries", application, form)
 
 
 @bp.route("/<int:application_id>/outcomes", methods=["GET", "POST"])
@@ -176,7 +176,7 @@ def outcomes(application_id: int):
         else:
             flash("Outcome added", "success")
             return redirect(url_for(".outcomes", application_id=application.id))
-    return _render("outcomes", application, form)
+    return render_section("outcomes", application, form)
 
 
 @bp.route("/<int:application_id>/outcomes/<int:outcome_id>/remove", methods=["POST"])

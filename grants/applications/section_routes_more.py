@@ -22,7 +22,7 @@ from grants.applications.question_forms import (
     questions_form,
     recording_field_name,
 )
-from grants.applications.section_routes import _render, _saved
+from grants.applications.section_routes import render_section, saved_and_back
 from grants.applications.sections import budget_total, question_key
 from grants.errors import DomainError, add_to_form
 from grants.funds.models import QuestionKind
@@ -48,7 +48,7 @@ def budget(application_id: int):
         else:
             flash("Added to your budget", "success")
             return redirect(url_for(".budget", application_id=application.id))
-    return _render(
+    return render_section(
         "budget", application, form, total=budget_total(application), categories=BUDGET_CATEGORIES
     )
 
@@ -78,8 +78,8 @@ def timeline(application_id: int):
         except DomainError as error:
             add_to_form(form, error)
         else:
-            return _saved(application)
-    return _render("timeline", application, form)
+            return saved_and_back(application)
+    return render_section("timeline", application, form)
 
 
 def _question_files(application) -> list[PendingFile]:
@@ -109,8 +109,8 @@ def questions(application_id: int):
         except DomainError as error:
             add_to_form(form, error)
         else:
-            return _saved(application)
-    return _render(
+            return saved_and_back(application)
+    return render_section(
         "questions",
         application,
         form,
@@ -136,7 +136,7 @@ def documents(application_id: int):
         else:
             flash("Your files have been uploaded", "success")
             return redirect(url_for(".documents", application_id=application.id))
-    return _render("documents", application, form, kinds=SUPPORTING_DOCUMENTS)
+    return render_section("documents", application, form, kinds=SUPPORTING_DOCUMENTS)
 
 
 @bp.route("/<int:application_id>/files/<int:document_id>/remove", methods=["POST"])
@@ -180,4 +180,4 @@ def declaration(application_id: int):
             add_to_form(form, error)
         else:
             return redirect(url_for(".check", application_id=application.id))
-    return _render("declaration", application, form)
+    return render_section("declaration", application, form)

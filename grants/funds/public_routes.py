@@ -93,10 +93,7 @@ def check_result(slug: str):
             answers.income_band and income_band_straddles_limit(round_, answers.income_band)
         ),
         back=_step_url(round_, checker.step_before(round_, checker.RESULT, answers)),
-        can_start=(
-            "applications.start" in current_app.view_functions
-            and round_.status() == RoundStatus.OPEN
-        ),
+        can_start=round_.status() == RoundStatus.OPEN,
         service_email=current_app.config["SERVICE_EMAIL"],
         grant_range=display.grant_range,
     )
