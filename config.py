@@ -55,7 +55,7 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() == "true"
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", SERVICE_EMAIL)
-    MAIL_BACKEND = "smtp" if MAIL_SERVER else "file"
+    MAIL_BACKEND = None  # chosen when the app starts: "smtp" with a MAIL_SERVER, else "file"
     MAIL_FILE_PATH = os.environ.get("MAIL_OUTBOX", str(INSTANCE / "outbox"))
 
     # Uploads live outside the web root; point UPLOAD_FOLDER at persistent storage in production.
