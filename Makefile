@@ -35,7 +35,7 @@ demo: db
 	$(FLASK) seed-demo
 
 lint: install
-	$(BIN)/ruff check grants tests config.py
+	$(BIN)/ruff check grants tests config.py benchmarks
 
 clean:
 	rm -rf $(VENV) grants/static grants/assets/node_modules
