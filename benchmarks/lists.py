@@ -132,7 +132,7 @@ def measure(client, path: str, repeat: int) -> tuple[float, int]:
         statements.append("x")
 
     timings = []
-    for attempt in range(repeat):
+    for _ in range(repeat):
         db.session.expire_all()
         g.pop("_login_user", None)  # each request loads its own user, as in production
         statements.clear()
