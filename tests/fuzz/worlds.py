@@ -7,6 +7,7 @@ shrinks it), each world notes what an example changed and builds fresh rows to r
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,7 +83,7 @@ class States:
     after: dict | None = None
 
 
-class ApplicationSet:
+class ApplicationSet(ABC):
     """Named applications for the fuzz tests to post to, each remade after an example changes it.
     Subclasses say which names there are and how each is made."""
 
@@ -91,8 +92,9 @@ class ApplicationSet:
     def __init__(self):
         self.ids = {name: self._make(name) for name in self.NAMES}
 
+    @abstractmethod
     def _make(self, name: str) -> int:
-        raise NotImplementedError
+        """Create the application called ``name`` and return its id."""
 
     def post_to_each(self, client, url: str, saved_to: str, **request) -> dict[str, bool]:
         """Send the same request to ``url`` (formatted with each application's id); return, for
