@@ -7,7 +7,7 @@ from datetime import date
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
 from wtforms import DateField, IntegerField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, StopValidation
+from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
 
 from grants.money import MoneyError, format_pence, parse_pounds
 from grants.numbers import whole_number
@@ -59,6 +59,28 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(self.invalid_message)
         self.data = number
+
+
+def text_field(
+    label: str,
+    required_message: str | None,
+    max_length: int,
+    *,
+    field=StringField,
+    widget=None,
+    length_message: str | None = None,
+    **kwargs,
+):
+    """A text field: required (with its GOV.UK message) or optional, and no longer than
+    ``max_length``. The one way forms declare ordinary text answers."""
+    validators = [required(required_message)] if required_message else [Optional()]
+    validators.append(
+        Length(
+            max=max_length,
+            message=length_message or f"{label} must be {max_length:,} characters or fewer",
+        )
+    )
+    return field(label, widget=widget or GovTextInput(), validators=validators, **kwargs)
 
 
 def email_validators() -> list:

@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from grants.applications.models import BENEFICIARY_GROUPS, BUDGET_CATEGORIES
-from grants.forms import BaseForm, GovDateField, WholeNumberField, required
+from grants.forms import BaseForm, GovDateField, WholeNumberField, required, text_field
 from grants.numbers import whole_number
 
 
@@ -51,22 +51,19 @@ class ChooseGroupForm(BaseForm):
 
 
 class ProjectForm(BaseForm):
-    title = StringField(
+    title = text_field(
         "Project title",
-        widget=GovTextInput(),
-        validators=[
-            required("Enter a title for your project"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
+        "Enter a title for your project",
+        200,
+        length_message="Title must be 200 characters or fewer",
     )
-    summary = TextAreaField(
+    summary = text_field(
         "Summary",
+        "Enter a one-line summary",
+        140,
+        field=TextAreaField,
         widget=GovCharacterCount(),
         description="In one sentence, what will your project do? We may publish this if you are funded.",
-        validators=[
-            required("Enter a one-line summary"),
-            Length(max=140, message="Summary must be 140 characters or fewer"),
-        ],
     )
     description = TextAreaField(
         "Describe your project",
@@ -130,23 +127,19 @@ class BeneficiariesForm(BaseForm):
 
 
 class OutcomeForm(BaseForm):
-    indicator = StringField(
+    indicator = text_field(
         "What will change?",
-        widget=GovTextInput(),
+        "Enter what will change",
+        300,
+        length_message="Must be 300 characters or fewer",
         description="For example: children attending healthy lunch sessions.",
-        validators=[
-            required("Enter what will change"),
-            Length(max=300, message="Must be 300 characters or fewer"),
-        ],
     )
-    target = StringField(
+    target = text_field(
         "Your target",
-        widget=GovTextInput(),
+        "Enter your target",
+        200,
+        length_message="Must be 200 characters or fewer",
         description="For example: 40 children over the summer.",
-        validators=[
-            required("Enter your target"),
-            Length(max=200, message="Must be 200 characters or fewer"),
-        ],
     )
     principle = RadioField(
         "Which principle does this outcome serve?",
@@ -158,13 +151,11 @@ class OutcomeForm(BaseForm):
 
 
 class BudgetLineForm(BaseForm):
-    item = StringField(
+    item = text_field(
         "What will you spend it on?",
-        widget=GovTextInput(),
-        validators=[
-            required("Enter what you will spend the money on"),
-            Length(max=200, message="Must be 200 characters or fewer"),
-        ],
+        "Enter what you will spend the money on",
+        200,
+        length_message="Must be 200 characters or fewer",
     )
     category = SelectField(
         "Category",

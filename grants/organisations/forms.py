@@ -1,23 +1,15 @@
 """Group forms: shape only. Registration numbers and postcodes are checked by the services."""
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, RadioField, StringField, SubmitField
+from wtforms import EmailField, RadioField, SubmitField
 from wtforms.validators import Email, Length, Optional
 
-from grants.forms import BaseForm, email_validators, required
+from grants.forms import BaseForm, email_validators, required, text_field
 from grants.organisations.models import IncomeBand, OrganisationType
 
 
-def _text(label: str, message: str | None, max_length: int, **kwargs) -> StringField:
-    validators = [required(message)] if message else [Optional()]
-    validators.append(
-        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
-    )
-    return StringField(label, widget=GovTextInput(), validators=validators, **kwargs)
-
-
 class GroupForm(BaseForm):
-    name = _text("Group name", "Enter your group's name", 200)
+    name = text_field("Group name", "Enter your group's name", 200)
     org_type = RadioField(
         "What type of group is it?",
         widget=GovRadioInput(),
@@ -25,28 +17,30 @@ class GroupForm(BaseForm):
         validators=[required("Select the type of group")],
         validate_choice=False,  # the service explains a bad choice in plain English
     )
-    charity_number = _text(
+    charity_number = text_field(
         "Charity number",
         None,
         20,
         description="Registered charities, CIOs and charitable companies. 6 or 7 digits.",
     )
-    company_number = _text(
+    company_number = text_field(
         "Company number",
         None,
         20,
         description="Companies, including CICs. 8 characters: keep any zeros at the start.",
     )
-    society_number = _text(
+    society_number = text_field(
         "Society registration number",
         None,
         20,
         description="Community benefit societies, from the FCA Mutuals Public Register.",
     )
-    address_line_1 = _text("Address line 1", "Enter the first line of your group's address", 200)
-    address_line_2 = _text("Address line 2 (optional)", None, 200)
-    town = _text("Town or city", "Enter the town or city", 100)
-    postcode = _text("Postcode", "Enter a postcode", 10)
+    address_line_1 = text_field(
+        "Address line 1", "Enter the first line of your group's address", 200
+    )
+    address_line_2 = text_field("Address line 2 (optional)", None, 200)
+    town = text_field("Town or city", "Enter the town or city", 100)
+    postcode = text_field("Postcode", "Enter a postcode", 10)
     income_band = RadioField(
         "What was your group's income last year?",
         widget=GovRadioInput(),
@@ -69,8 +63,8 @@ class InviteMemberForm(BaseForm):
 
 
 class OfflineGroupForm(GroupForm):
-    contact_name = _text("Contact's full name", "Enter the name of the person to contact", 200)
-    contact_phone = _text(
+    contact_name = text_field("Contact's full name", "Enter the name of the person to contact", 200)
+    contact_phone = text_field(
         "Contact's phone number",
         None,
         40,
