@@ -29,7 +29,7 @@ from grants import create_app  # noqa: E402
 from grants.accounts import services as accounts  # noqa: E402
 from grants.applications.models import Application, application_neighbourhood  # noqa: E402
 from grants.applications.states import ApplicationStatus  # noqa: E402
-from grants.audit import utcnow  # noqa: E402
+from grants.clock import utcnow  # noqa: E402
 from grants.extensions import db  # noqa: E402
 from grants.funds.models import Fund, Round  # noqa: E402
 from grants.organisations import services as organisations  # noqa: E402

@@ -47,8 +47,9 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_assets(app)
-    from grants import cli, handlers
+    from grants import cli, handlers, transaction
 
+    transaction.register(app)
     handlers.register(app)
     cli.register(app)
     app.before_request(enforce_access)

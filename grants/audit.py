@@ -7,17 +7,14 @@ refuses to flush such a change, and on PostgreSQL a trigger refuses it too.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from grants.clock import utcnow
 from grants.extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class AuditEvent(db.Model):

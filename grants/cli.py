@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 
 from grants.errors import DomainError
+from grants.transaction import transactional
 
 
 def register(app: Flask) -> None:
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help="LSOA deprivation CSV. Default: the shipped Wigan IMD 2019 file.",
     )
+    @transactional
     def import_geography_command(wards: Path | None, deprivation: Path | None) -> None:
         """Import neighbourhoods and their deprivation figures, and seed the principles."""
         from grants.reference import importer, services
@@ -38,6 +40,7 @@ def register(app: Flask) -> None:
         )
 
     @app.cli.command("seed-demo")
+    @transactional
     def seed_demo_command() -> None:
         """Create demo users, groups and data (refused in production)."""
         if not current_app.config.get("ALLOW_DEMO_DATA"):
@@ -51,6 +54,7 @@ def register(app: Flask) -> None:
     @click.option("--email", required=True)
     @click.option("--name", "full_name", required=True)
     @click.password_option()
+    @transactional
     def create_admin_command(email: str, full_name: str, password: str) -> None:
         """Create an admin account (for the first admin of a new installation)."""
         from grants.accounts import services
@@ -63,3 +67,11 @@ def register(app: Flask) -> None:
         except DomainError as error:
             raise click.ClickException(error.message) from error
         click.echo(f"Admin {user.email} created.")
+
+    @app.cli.command("deliver-email")
+    @transactional
+    def deliver_email_command() -> None:
+        """Send any queued email that could not be delivered straight after its change."""
+        from grants import email
+
+        click.echo(f"Emails sent: {email.deliver()}.")

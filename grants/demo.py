@@ -81,7 +81,7 @@ def seed() -> Iterator[str]:
         if user is None:
             user = accounts.create_user(email=email, full_name=name, password=password, role=role)
             user.representing = representing
-            db.session.commit()
+            db.session.flush()
     for email, details in DEMO_GROUPS:
         exists = db.session.scalar(select(Organisation.id).where(Organisation.name == details.name))
         if not exists:

@@ -1,18 +1,79 @@
-"""Sending email. SMTP when configured; in development, files in the outbox folder."""
+"""Email through an outbox table: queued inside the transaction, delivered after it commits.
+
+A service that decides to tell someone something calls :func:`queue_email`; the message is a row
+written in the same transaction as the change it describes. So a rolled-back change sends
+nothing, and a committed one is delivered once (inline after the commit today; by a worker or
+``flask deliver-email`` for anything that failed). SMTP when configured; in development, files in
+the outbox folder.
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
 from flask import current_app, render_template
 from flask_mailman import EmailMessage
+from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from grants import transaction
+from grants.clock import utcnow
+from grants.extensions import db
+
+log = logging.getLogger(__name__)
 
 
-def send_email(to: str, subject: str, template: str, **context) -> None:
-    """Render ``templates/email/<template>.txt`` and send it as plain text."""
-    body = render_template(f"email/{template}.txt", **context)
-    message = EmailMessage(
+class OutboundEmail(db.Model):
+    """One message to one address. ``sent_at`` is empty until it has been handed to the mailer."""
+
+    __tablename__ = "outbound_email"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(400))
+    body: Mapped[str] = mapped_column(Text)
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(400))
+
+
+def queue_email(to: str, subject: str, template: str, **context) -> OutboundEmail:
+    """Render ``templates/email/<template>.txt`` and queue it to go once the transaction commits."""
+    message = OutboundEmail(
+        recipient=to,
         subject=f"{subject} – {current_app.config['SERVICE_NAME']}",
-        body=body,
-        from_email=current_app.config["MAIL_DEFAULT_SENDER"],
-        to=[to],
+        body=render_template(f"email/{template}.txt", **context),
     )
-    message.send()
+    db.session.add(message)
+    db.session.flush()
+    message_id = message.id
+    transaction.after_commit(lambda: deliver([message_id]))
+    return message
+
+
+def deliver(ids: list[int] | None = None) -> int:
+    """Send unsent messages (these ids, or every unsent one) and mark them sent. Returns how many
+    went. A message that fails stays unsent with its error, for the next attempt."""
+    query = select(OutboundEmail).where(OutboundEmail.sent_at.is_(None)).order_by(OutboundEmail.id)
+    if ids is not None:
+        query = query.where(OutboundEmail.id.in_(ids))
+    sent = 0
+    for message in db.session.scalars(query):
+        message.attempts += 1
+        try:
+            EmailMessage(
+                subject=message.subject,
+                body=message.body,
+                from_email=current_app.config["MAIL_DEFAULT_SENDER"],
+                to=[message.recipient],
+            ).send()
+        except Exception as error:  # the mailer's errors vary by backend; keep the message
+            message.last_error = str(error)[:400]
+            log.warning("Email %s could not be sent: %s", message.id, error)
+        else:
+            message.sent_at = utcnow()
+            message.last_error = None
+            sent += 1
+    return sent

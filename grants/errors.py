@@ -27,9 +27,28 @@ class InvalidInput(DomainError):
 
 
 def add_to_form(form, error: DomainError) -> None:
-    """Show a service's error on the form, against the fields it names."""
+    """Show a service's error on the form, against the fields it names.
+
+    A refused request keeps nothing: whatever the services flushed before the refusal is rolled
+    back now, so the page drawn with the error shows what is really saved.
+    """
+    _abandon_transaction()
     if isinstance(error, InvalidInput):
         for field, message in error.errors.items():
             form.add_error(field, message)
     else:
         form.add_error(error.field, error.message)
+
+
+def flash_refusal(error: DomainError, category: str = "information") -> None:
+    """Show a service's refusal as a banner on the next page (the request keeps nothing)."""
+    from flask import flash
+
+    _abandon_transaction()
+    flash(error.message, category)
+
+
+def _abandon_transaction() -> None:
+    from grants import transaction
+
+    transaction.rollback()

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
+from grants.clock import LONDON
 from grants.markdown import render_markdown
 from grants.money import format_pence
 from grants.permissions import Permission
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def local_datetime(moment: datetime | None) -> str:
     """'21 November 2026 at 3:05pm', in UK time whatever the server's clock."""
     if moment is None:
         return ""
-    from grants.tokens import as_aware
+    from grants.clock import as_aware
 
     local = as_aware(moment).astimezone(LONDON)
     time = local.strftime("%I:%M%p").lstrip("0").lower()

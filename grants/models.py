@@ -13,6 +13,7 @@ from grants.applications.models import (
     StaffNote,
 )
 from grants.audit import AuditEvent
+from grants.email import OutboundEmail
 from grants.funds.models import Criterion, Fund, Question, Round
 from grants.organisations.models import GroupInvitation, Membership, Organisation
 from grants.reference.models import Neighbourhood, Principle
@@ -31,6 +32,7 @@ __all__ = [
     "Membership",
     "Neighbourhood",
     "Organisation",
+    "OutboundEmail",
     "Outcome",
     "Principle",
     "Question",

@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
 
 
 def new_token() -> tuple[str, str]:
@@ -13,8 +12,3 @@ def new_token() -> tuple[str, str]:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def as_aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

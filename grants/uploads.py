@@ -11,6 +11,7 @@ import filetype
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
+from grants import transaction
 from grants.errors import DomainError
 
 DOCUMENT_TYPES = {
@@ -95,6 +96,7 @@ def store(
             f"The selected file must be smaller than {_limit_text(max_bytes)}", field=field
         )
     original = _safe_name(upload.filename)
+    transaction.after_rollback(lambda: discard(stored_name))
     return StoredFile(stored_name, original, content_type, size)
 
 
@@ -107,4 +109,10 @@ def _safe_name(filename: str) -> str:
 
 
 def discard(stored_name: str) -> None:
+    """Delete a file now: only for files no committed record points to."""
     path_of(stored_name).unlink(missing_ok=True)
+
+
+def discard_after_commit(stored_name: str) -> None:
+    """Delete a file once the record that pointed to it is gone for good (after the commit)."""
+    transaction.after_commit(lambda: discard(stored_name))

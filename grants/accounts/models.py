@@ -9,7 +9,7 @@ from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.dbtypes import str_enum
 from grants.extensions import db
 from grants.permissions import STAFF_ROLES, Permission, Role, role_has

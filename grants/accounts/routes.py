@@ -15,7 +15,7 @@ from grants.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
 )
-from grants.errors import DomainError
+from grants.errors import DomainError, add_to_form
 from grants.extensions import limiter
 from grants.permissions import public, signed_in
 
@@ -46,7 +46,7 @@ def register():
                 email=form.email.data, full_name=form.full_name.data, password=form.password.data
             )
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            add_to_form(form, error)
         else:
             login_user(user)
             flash("Your account has been created", "success")
@@ -104,7 +104,7 @@ def reset_password(token: str):
         try:
             services.reset_password(token, form.password.data)
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            add_to_form(form, error)
         else:
             flash("Your password has been changed. Sign in with your new password", "success")
             return redirect(url_for("accounts.sign_in"))
@@ -124,7 +124,7 @@ def accept_invitation(token: str):
                 token, full_name=form.full_name.data, password=form.password.data
             )
         except DomainError as error:
-            form.add_error(error.field, error.message)
+            add_to_form(form, error)
         else:
             login_user(user)
             flash("Your account has been created", "success")

@@ -17,12 +17,12 @@ from grants.accounts.passwords import (
     verify_nothing,
     verify_password,
 )
-from grants.audit import utcnow
-from grants.email import send_email
+from grants.clock import as_aware, utcnow
+from grants.email import queue_email
 from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
 from grants.permissions import Role
-from grants.tokens import as_aware, hash_token, new_token
+from grants.tokens import hash_token, new_token
 
 LinkBuilder = Callable[[str], str]
 
@@ -61,14 +61,14 @@ def create_user(*, email: str, full_name: str, password: str, role: Role) -> Use
     """An account made at the command line or by demo data, audited as made by the system."""
     user = _new_user(email=email, full_name=full_name, password=password, role=role)
     audit.record(None, "user.created", user, after=user.audit_view())
-    db.session.commit()
+    db.session.flush()
     return user
 
 
 def register_applicant(*, email: str, full_name: str, password: str) -> User:
     user = _new_user(email=email, full_name=full_name, password=password, role=Role.APPLICANT)
     audit.record(user, "user.registered", user, after=user.audit_view())
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -81,7 +81,7 @@ def authenticate(email: str, password: str) -> User | None:
     if not verify_password(user.password_hash, password):
         return None
     user.last_signed_in_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -102,7 +102,7 @@ def request_password_reset(email: str, link_for: LinkBuilder) -> None:
     if user is None or not user.is_active_account:
         return
     token = _reset_serializer().dumps({"user": user.id, "session": user.session_token})
-    send_email(
+    queue_email(
         user.email,
         "Reset your password",
         "password_reset",
@@ -135,7 +135,7 @@ def reset_password(token: str, new_password: str) -> User:
     user.password_hash = hash_password(new_password)
     user.session_token = new_session_token()
     audit.record(user, "user.password_reset", user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -163,8 +163,8 @@ def invite(actor: User, *, email: str, role: Role, link_for: LinkBuilder) -> Inv
     audit.record(
         actor, "invitation.created", invitation, after={"email": email, "role": role.value}
     )
-    db.session.commit()
-    send_email(
+    db.session.flush()
+    queue_email(
         email,
         "You have been invited",
         "invitation",
@@ -196,7 +196,7 @@ def accept_invitation(token: str, *, full_name: str, password: str) -> User:
     invitation.accepted_at = utcnow()
     audit.record(user, "invitation.accepted", invitation, after={"user_id": user.id})
     audit.record(user, "user.registered", user, after=user.audit_view())
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -216,7 +216,7 @@ def change_role(actor: User, user: User, role: Role, *, representing: str | None
     user.representing = representing or None
     user.session_token = new_session_token()  # the person signs in again with their new rights
     audit.record(actor, "user.role_changed", user, before=before, after=user.audit_view())
-    db.session.commit()
+    db.session.flush()
     return user
 
 

@@ -24,7 +24,7 @@ from grants.applications.models import (
     Outcome,
 )
 from grants.applications.sections import budget_total, has_recording
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.errors import DomainError, InvalidInput
 from grants.extensions import db
 from grants.funds.models import Question, QuestionKind
@@ -41,7 +41,7 @@ def words(text: str | None) -> int:
 
 def _saved(actor: User, application: Application, section: str, before: dict, after: dict) -> None:
     audit.record(actor, f"application.{section}_saved", application, before=before, after=after)
-    db.session.commit()
+    db.session.flush()
 
 
 def confirm_group(actor: User, application: Application) -> None:

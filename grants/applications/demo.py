@@ -14,13 +14,13 @@ from grants.accounts.models import User
 from grants.applications import answers, services
 from grants.applications.models import SUPPORTING_DOCUMENTS, Application, Channel
 from grants.applications.states import ApplicationStatus as S
+from grants.clock import as_aware
 from grants.extensions import db
 from grants.funds.models import QuestionKind, Round
 from grants.money import format_pence
 from grants.organisations import services as organisations
 from grants.permissions import Role
 from grants.reference.models import Neighbourhood, Principle
-from grants.tokens import as_aware
 
 # A tiny but real PDF, so demo documents download and open.
 DEMO_PDF = (

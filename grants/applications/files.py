@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 from grants import uploads
 from grants.accounts.models import User
 from grants.applications.models import Application, Document, DocumentKind
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.errors import DomainError
 
 
@@ -68,8 +68,8 @@ def unstage(staged: Iterable[StagedFile]) -> None:
 
 
 def place(actor: User, application: Application, staged: Iterable[StagedFile]) -> tuple[list, list[str]]:
-    """Put staged files in their slots (no commit). Returns (audit notes, stored names to delete
-    from disk once the change is committed)."""
+    """Put staged files in their slots (no commit). Returns (audit notes, stored names to hand to
+    :func:`forget`)."""
     notes, replaced_names = [], []
     for item in staged:
         pending, stored = item.pending, item.stored
@@ -95,5 +95,6 @@ def place(actor: User, application: Application, staged: Iterable[StagedFile]) -
 
 
 def forget(stored_names: Iterable[str]) -> None:
+    """Replaced or removed files go from disk once the change that dropped them commits."""
     for name in stored_names:
-        uploads.discard(name)
+        uploads.discard_after_commit(name)

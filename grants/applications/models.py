@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.applications.states import ApplicationStatus
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.dbtypes import str_enum
 from grants.extensions import db
 

@@ -17,7 +17,7 @@ from grants.applications.models import (
     Application,
 )
 from grants.applications.states import ApplicationStatus
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.errors import NotFound
 from grants.extensions import db
 from grants.funds.models import Round

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from grants import uploads
+from grants import transaction, uploads
 from grants.applications import dashboard, sections, services
 from grants.applications.blueprint import bp, load
 from grants.applications.forms import ChooseGroupForm, ConfirmForm, WithdrawForm
@@ -91,6 +91,9 @@ def check(application_id: int):
     if form.validate_on_submit():
         try:
             services.submit(current_user, application, link_for=_link)
+        except services.AlreadySent:
+            transaction.rollback()
+            return redirect(url_for(".confirmation", application_id=application.id))
         except DomainError as error:
             add_to_form(form, error)
         else:

@@ -26,7 +26,8 @@ from grants.applications.models import (
     StaffNote,
 )
 from grants.applications.states import EDITABLE, ApplicationStatus
-from grants.audit import AuditEvent, utcnow
+from grants.audit import AuditEvent
+from grants.clock import utc_to_uk, utcnow
 from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
 from grants.funds.models import Round
@@ -34,7 +35,6 @@ from grants.money import format_pence
 from grants.numbers import whole_number
 from grants.organisations.models import Organisation
 from grants.reference.models import Neighbourhood, Principle
-from grants.timezones import utc_to_uk
 
 S = ApplicationStatus
 QUEUE_PAGE_SIZE = 50
@@ -280,7 +280,7 @@ def add_note(actor: User, application: Application, body: str) -> StaffNote:
     db.session.add(note)
     db.session.flush()
     audit.record(actor, "application.note_added", application, after={"note_id": note.id})
-    db.session.commit()
+    db.session.flush()
     return note
 
 

@@ -25,14 +25,13 @@ from grants.applications.models import (
     EligibilityCheck,
 )
 from grants.applications.screening import whole_number
-from grants.audit import utcnow
+from grants.clock import LocalTimeError, parse_time, uk_to_utc, utc_to_uk, utcnow
 from grants.errors import DomainError, InvalidInput
 from grants.extensions import db
 from grants.funds import eligibility
 from grants.funds.models import Round, RoundStatus
 from grants.money import format_pence
 from grants.organisations.models import Organisation
-from grants.timezones import LocalTimeError, parse_time, uk_to_utc, utc_to_uk
 
 # The eligibility checklist
 
@@ -152,23 +151,16 @@ def record_check(
     link_for: Callable[[Application], str],
 ) -> EligibilityCheck:
     """Record the officer's checklist and outcome through the life cycle service.
-
-    When the service refuses, the half-made check it added is rolled back, so the page shown
-    with the error does not list a check that was never saved.
     """
     checklist = {key: key in ticked for key in CHECKLIST_LABELS}
-    try:
-        return services.screen(
-            actor,
-            application,
-            outcome=outcome,
-            checklist=checklist,
-            message=message,
-            link_for=link_for,
-        )
-    except DomainError:
-        db.session.rollback()
-        raise
+    return services.screen(
+        actor,
+        application,
+        outcome=outcome,
+        checklist=checklist,
+        message=message,
+        link_for=link_for,
+    )
 
 
 def extend_deadline(

@@ -49,10 +49,9 @@ def _applicant_link(application: Application) -> str:
 
 def _show_error(form, error: DomainError, default_field: str) -> None:
     """Put a service's refusal against the field it concerns, or the form's main question."""
-    if isinstance(error, InvalidInput):
-        add_to_form(form, error)
-    else:
-        form.add_error(error.field or default_field, error.message)
+    if not isinstance(error, InvalidInput):
+        error.field = error.field or default_field
+    add_to_form(form, error)
 
 
 def _queue_args() -> dict[str, str]:

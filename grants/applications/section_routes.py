@@ -19,7 +19,7 @@ from grants.applications.forms import (
     parse_ids,
 )
 from grants.applications.models import DocumentKind
-from grants.errors import DomainError, add_to_form
+from grants.errors import DomainError, add_to_form, flash_refusal
 from grants.extensions import db
 from grants.permissions import signed_in
 from grants.reference import services as reference
@@ -187,5 +187,5 @@ def remove_outcome(application_id: int, outcome_id: int):
         try:
             answers.remove_outcome(current_user, application, outcome_id)
         except DomainError as error:
-            flash(error.message, "information")
+            flash_refusal(error)
     return redirect(url_for(".outcomes", application_id=application.id))

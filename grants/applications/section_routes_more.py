@@ -24,7 +24,7 @@ from grants.applications.question_forms import (
 )
 from grants.applications.section_routes import render_section, saved_and_back
 from grants.applications.sections import budget_total, question_key
-from grants.errors import DomainError, add_to_form
+from grants.errors import DomainError, add_to_form, flash_refusal
 from grants.funds.models import QuestionKind
 from grants.permissions import signed_in
 
@@ -61,7 +61,7 @@ def remove_budget_line(application_id: int, line_id: int):
         try:
             answers.remove_budget_line(current_user, application, line_id)
         except DomainError as error:
-            flash(error.message, "information")
+            flash_refusal(error)
     return redirect(url_for(".budget", application_id=application.id))
 
 
@@ -147,7 +147,7 @@ def remove_document(application_id: int, document_id: int):
         try:
             answers.remove_document(current_user, application, document_id)
         except DomainError as error:
-            flash(error.message, "information")
+            flash_refusal(error)
         else:
             flash("The file has been removed", "success")
     return redirect(

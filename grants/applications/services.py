@@ -9,27 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from grants import audit, uploads
+from grants import audit, transaction, uploads
 from grants.accounts.models import User
 from grants.applications import sections
 from grants.applications.access import can_enter_for_group
 from grants.applications.models import Application, Channel, EligibilityCheck, ReferenceCounter
 from grants.applications.revisions import add_revision
 from grants.applications.states import Actor, ApplicationStatus, check_transition
-from grants.audit import utcnow
-from grants.email import send_email
+from grants.clock import LONDON, as_aware, utcnow
+from grants.email import queue_email
 from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
-from grants.formatting import LONDON
 from grants.funds.models import Round, RoundStatus
 from grants.money import format_pence
 from grants.organisations.models import Organisation
 from grants.organisations.services import is_member
 from grants.permissions import Permission
-from grants.tokens import as_aware
 
 S = ApplicationStatus
 LinkBuilder = Callable[[Application], str]
@@ -100,25 +98,32 @@ def start(
         application,
         after={"round": round_.slug, "organisation_id": organisation.id, "channel": channel.value},
     )
-    db.session.commit()
+    db.session.flush()
     return application
 
 
 def _next_reference(submitted_at: datetime) -> str:
-    """CIF-<year>-<sequence>, the sequence counted per year. The counter row is locked while used,
-    so two submissions at once cannot get the same number."""
+    """CIF-<year>-<sequence>, the sequence counted per year.
+
+    The counter is incremented in the database (``last_number + 1``), never read then written,
+    so two sends at once get two numbers: the second waits for the first's row or write lock.
+    """
     year = submitted_at.astimezone(LONDON).year
-    query = select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
-    counter = db.session.scalar(query)
-    if counter is None:
+    increment = (
+        update(ReferenceCounter)
+        .where(ReferenceCounter.year == year)
+        .values(last_number=ReferenceCounter.last_number + 1)
+        .returning(ReferenceCounter.last_number)
+    )
+    number = db.session.execute(increment).scalar()
+    if number is None:
         try:
             with db.session.begin_nested():
                 db.session.add(ReferenceCounter(year=year, last_number=0))
         except IntegrityError:
-            pass  # another submission created this year's counter first
-        counter = db.session.scalar(query)
-    counter.last_number += 1
-    return f"CIF-{year}-{counter.last_number:04d}"
+            pass  # another send created this year's counter first
+        number = db.session.execute(increment).scalar_one()
+    return f"CIF-{year}-{number:04d}"
 
 
 def _check_complete(application: Application) -> None:
@@ -139,6 +144,10 @@ def _check_complete(application: Application) -> None:
         raise DomainError("The project end date must be the same as or after the start date")
 
 
+class AlreadySent(DomainError):
+    """Someone else (or the same person, clicking twice) sent this application a moment ago."""
+
+
 def submit(
     actor: User, application: Application, link_for: LinkBuilder, *, now: datetime | None = None
 ) -> Application:
@@ -149,6 +158,8 @@ def submit(
     if application.status == S.DRAFT and not accepting_submissions(application, now):
         raise DomainError("This round closed and no longer accepts applications")
     check_transition(application.status, S.SUBMITTED, Actor.APPLICANT)
+    if not transaction.claim(application, status=application.status):
+        raise AlreadySent("This application has already been sent")
     _check_complete(application)
     resubmission = application.status == S.MORE_INFORMATION_REQUESTED
     if application.reference is None:
@@ -157,7 +168,7 @@ def submit(
     _move(actor, application, S.SUBMITTED, Actor.APPLICANT, resubmission=resubmission)
     application.decision_message = None if resubmission else application.decision_message
     add_revision(application, actor)
-    db.session.commit()
+    db.session.flush()
     _email_group(
         application,
         "Application received" if not resubmission else "Updated application received",
@@ -173,7 +184,7 @@ def _email_group(application: Application, subject: str, template: str, **contex
     address = organisation.contact_email_address
     if not address:
         return  # an offline group: the officer who entered it tells them by phone or letter
-    send_email(
+    queue_email(
         address,
         f"{subject}: {application.reference}",
         template,
@@ -190,7 +201,7 @@ def withdraw(actor: User, application: Application, reason: str) -> Application:
         raise DomainError("Enter why you are withdrawing the application", field="reason")
     _move(actor, application, S.WITHDRAWN, Actor.APPLICANT, reason=reason.strip())
     application.withdrawn_reason = reason.strip()
-    db.session.commit()
+    db.session.flush()
     return application
 
 
@@ -206,9 +217,9 @@ def delete_draft(actor: User, application: Application) -> None:
         before={"status": "draft", "title": application.title},
     )
     for document in application.documents:
-        uploads.discard(document.stored_name)
+        uploads.discard_after_commit(document.stored_name)
     db.session.delete(application)
-    db.session.commit()
+    db.session.flush()
 
 
 SCREENING_OUTCOMES = {
@@ -256,7 +267,7 @@ def screen(
     db.session.add(check)
     _move(actor, application, target, Actor.OFFICER, message=message or None)
     application.decision_message = message or None
-    db.session.commit()
+    db.session.flush()
     if target == S.INELIGIBLE:
         _email_group(
             application,
@@ -284,7 +295,7 @@ def advance(actor: User, application: Application, target: ApplicationStatus) ->
     if target not in DECISIONS:
         raise DomainError("Choose a panel stage or decision")
     _move(actor, application, target, Actor.OFFICER)
-    db.session.commit()
+    db.session.flush()
     return application
 
 
@@ -314,5 +325,5 @@ def grant_extension(
         before=before,
         after={"extension_until": until.isoformat(), "reason": reason.strip()},
     )
-    db.session.commit()
+    db.session.flush()
     return application

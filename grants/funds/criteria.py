@@ -130,7 +130,7 @@ def save_criterion(
     db.session.flush()
     action = "criterion.updated" if before else "criterion.created"
     audit.record(actor, action, criterion, before=before, after=criterion.audit_view())
-    db.session.commit()
+    db.session.flush()
     return criterion
 
 
@@ -142,7 +142,7 @@ def remove_criterion(actor, round_: Round, criterion: Criterion) -> None:
     round_.criteria.remove(criterion)
     ordering.renumber(sorted(remaining, key=lambda c: (c.position, c.id)))
     audit.record(actor, "criterion.removed", criterion, before=before)
-    db.session.commit()
+    db.session.flush()
 
 
 def move_criterion(actor, round_: Round, criterion: Criterion, direction: str) -> None:
@@ -160,4 +160,4 @@ def move_criterion(actor, round_: Round, criterion: Criterion, direction: str) -
         before={"criteria": before},
         after={"criteria": after},
     )
-    db.session.commit()
+    db.session.flush()

@@ -11,13 +11,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from grants.accounts.models import User
-from grants.audit import utcnow
+from grants.clock import uk_to_utc, utc_to_uk, utcnow
 from grants.extensions import db
 from grants.funds import criteria, questions, services
 from grants.funds.models import Fund, Round
 from grants.organisations.models import OrganisationType
 from grants.reference.models import Principle
-from grants.timezones import uk_to_utc, utc_to_uk
 
 FUND_NAME = "Community Investment Fund"
 OFFICER_EMAIL = "officer@example.org"

@@ -20,11 +20,11 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, Length, Optional
 
+from grants.clock import LocalTimeError, parse_time, uk_to_utc, utc_to_uk
 from grants.forms import BaseForm, GovDateField, PoundsField, required
 from grants.funds.models import Round
 from grants.funds.services import FundDetails, RoundDetails
 from grants.organisations.models import OrganisationType
-from grants.timezones import LocalTimeError, parse_time, uk_to_utc, utc_to_uk
 
 
 def _text(label: str, message: str | None, max_length: int, **kwargs) -> StringField:

@@ -21,10 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.audit import utcnow
+from grants.clock import as_aware, utcnow
 from grants.dbtypes import str_enum
 from grants.extensions import db
-from grants.tokens import as_aware
 
 
 class Fund(db.Model):

@@ -127,7 +127,7 @@ def save_question(
     db.session.flush()
     action = "question.updated" if before else "question.created"
     audit.record(actor, action, question, before=before, after=question.audit_view())
-    db.session.commit()
+    db.session.flush()
     return question
 
 
@@ -150,7 +150,7 @@ def remove_question(actor, round_: Round, question: Question) -> None:
     round_.questions.remove(question)
     ordering.renumber(sorted(remaining, key=lambda q: (q.position, q.id)))
     audit.record(actor, "question.removed", question, before=before)
-    db.session.commit()
+    db.session.flush()
 
 
 def move_question(actor, round_: Round, question: Question, direction: str) -> None:
@@ -167,4 +167,4 @@ def move_question(actor, round_: Round, question: Question, direction: str) -> N
         before={"questions": before},
         after={"questions": after},
     )
-    db.session.commit()
+    db.session.flush()

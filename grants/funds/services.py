@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from grants import audit
-from grants.audit import utcnow
+from grants.clock import as_aware, utcnow
 from grants.errors import InvalidInput, NotAllowed, NotFound
 from grants.extensions import db
 from grants.funds.locks import locked_fields
@@ -24,7 +24,6 @@ from grants.money import format_pence
 from grants.organisations.models import OrganisationType
 from grants.permissions import Permission
 from grants.reference.models import Neighbourhood
-from grants.tokens import as_aware
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ORG_ID = re.compile(r"^[A-Z]{2}-[A-Z]{2,5}-[A-Za-z0-9-]{1,40}$")
@@ -131,7 +130,7 @@ def save_fund(actor, fund: Fund | None, details: FundDetails) -> Fund:
     db.session.flush()
     action = "fund.updated" if before else "fund.created"
     audit.record(actor, action, fund, before=before, after=fund.audit_view())
-    db.session.commit()
+    db.session.flush()
     return fund
 
 
@@ -350,7 +349,7 @@ def create_round(actor, fund: Fund, details: RoundDetails) -> Round:
     db.session.add(round_)
     db.session.flush()
     audit.record(actor, "round.created", round_, after=round_.audit_view())
-    db.session.commit()
+    db.session.flush()
     return round_
 
 
@@ -366,5 +365,5 @@ def update_round(actor, round_: Round, details: RoundDetails) -> Round:
     before = round_.audit_view()
     _apply(round_, details, neighbourhoods)
     audit.record(actor, "round.updated", round_, before=before, after=round_.audit_view())
-    db.session.commit()
+    db.session.flush()
     return round_

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from grants.errors import DomainError, NotFound, add_to_form
+from grants.errors import DomainError, NotFound, add_to_form, flash_refusal
 from grants.forms import BaseForm
 from grants.funds import criteria, locks, questions
 from grants.funds.routes import load_round
@@ -33,7 +33,7 @@ def _found(lookup, round_, item_id):
 
 
 def _refused(error: DomainError, fallback: str):
-    flash(error.message, "error")
+    flash_refusal(error, "error")
     return redirect(fallback)
 
 

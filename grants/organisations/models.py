@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.dbtypes import str_enum
 from grants.extensions import db
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from grants import transaction
 from grants.errors import DomainError, NotAllowed, NotFound, add_to_form
 from grants.forms import BaseForm
 from grants.organisations import services
@@ -154,6 +155,7 @@ def accept(token: str):
         try:
             organisation = services.accept_group_invitation(current_user, token)
         except DomainError as problem:
+            transaction.rollback()
             error = problem.message
         else:
             flash(f"You are now a member of {organisation.name}", "success")

@@ -12,8 +12,8 @@ from sqlalchemy.orm import selectinload
 from grants import audit
 from grants.accounts.models import User
 from grants.accounts.services import LinkBuilder, normalise_email
-from grants.audit import utcnow
-from grants.email import send_email
+from grants.clock import as_aware, utcnow
+from grants.email import queue_email
 from grants.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from grants.extensions import db
 from grants.organisations.models import (
@@ -25,7 +25,7 @@ from grants.organisations.models import (
 )
 from grants.organisations.validation import normalise_postcode, registration_errors
 from grants.permissions import Permission
-from grants.tokens import as_aware, hash_token, new_token
+from grants.tokens import hash_token, new_token
 
 
 @dataclass
@@ -136,7 +136,7 @@ def create_group(actor: User, details: GroupDetails) -> Organisation:
     db.session.add(organisation)
     db.session.flush()
     audit.record(actor, "organisation.created", organisation, after=organisation.audit_view())
-    db.session.commit()
+    db.session.flush()
     return organisation
 
 
@@ -177,7 +177,7 @@ def create_offline_group(
     audit.record(
         actor, "organisation.created_offline", organisation, after=organisation.audit_view()
     )
-    db.session.commit()
+    db.session.flush()
     return organisation
 
 
@@ -189,7 +189,7 @@ def update_group(actor: User, organisation: Organisation, details: GroupDetails)
     audit.record(
         actor, "organisation.updated", organisation, before=before, after=organisation.audit_view()
     )
-    db.session.commit()
+    db.session.flush()
     return organisation
 
 
@@ -221,8 +221,8 @@ def invite_member(
     )
     db.session.add(invitation)
     audit.record(actor, "group_invitation.created", invitation, after={"email": email})
-    db.session.commit()
-    send_email(
+    db.session.flush()
+    queue_email(
         email,
         "Join your group",
         "group_invitation",
@@ -261,5 +261,5 @@ def accept_group_invitation(actor: User, token: str) -> Organisation:
     if invitation.organisation.main_contact_id is None:
         invitation.organisation.main_contact_id = actor.id  # an offline group's first member
     audit.record(actor, "group_invitation.accepted", invitation, after={"user_id": actor.id})
-    db.session.commit()
+    db.session.flush()
     return invitation.organisation

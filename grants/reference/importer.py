@@ -113,5 +113,5 @@ def import_geography(
             audit.record(None, "neighbourhood.imported", neighbourhood, after=after)
         elif before != after:
             audit.record(None, "neighbourhood.refreshed", neighbourhood, before=before, after=after)
-    db.session.commit()
+    db.session.flush()
     return created, updated

@@ -50,7 +50,7 @@ def update_neighbourhood(
         before=before,
         after=neighbourhood.audit_view(),
     )
-    db.session.commit()
+    db.session.flush()
     return neighbourhood
 
 
@@ -95,7 +95,7 @@ def save_principle(
         before=before,
         after=principle.audit_view(),
     )
-    db.session.commit()
+    db.session.flush()
     return principle
 
 
@@ -109,5 +109,5 @@ def seed_principles() -> int:
             db.session.flush()
             audit.record(None, "principle.created", principle, after=principle.audit_view())
             added += 1
-    db.session.commit()
+    db.session.flush()
     return added

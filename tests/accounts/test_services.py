@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from grants.accounts import services
 from grants.accounts.models import Invitation
-from grants.audit import AuditEvent, utcnow
+from grants.audit import AuditEvent
+from grants.clock import utcnow
 from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
 from grants.permissions import Role

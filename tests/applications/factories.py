@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from grants.applications import answers, services
 from grants.applications.models import SUPPORTING_DOCUMENTS, Application, Channel
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.extensions import db
 from grants.funds.models import Fund, Question, QuestionKind, Round
 from grants.organisations.models import Organisation, OrganisationType

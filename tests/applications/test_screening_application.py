@@ -12,11 +12,11 @@ from grants.applications import access, answers, screening, screening_actions, s
 from grants.applications.models import EligibilityCheck, StaffNote
 from grants.applications.revisions import revisions_of
 from grants.applications.states import ApplicationStatus
-from grants.audit import AuditEvent, utcnow
+from grants.audit import AuditEvent
+from grants.clock import utc_to_uk, utcnow
 from grants.errors import NotAllowed
 from grants.extensions import db
 from grants.permissions import Role
-from grants.timezones import utc_to_uk
 from tests.applications.factories import open_round, start_application, submitted_application
 from tests.checks import error_messages, soup_of
 from tests.factories import make_group, make_user, sign_in

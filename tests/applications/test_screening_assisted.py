@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from grants.applications import services
 from grants.applications.models import Application, Channel, DocumentKind
-from grants.audit import AuditEvent, utcnow
+from grants.audit import AuditEvent
+from grants.clock import utcnow
 from grants.extensions import db
 from grants.permissions import Role
 from tests.applications.factories import (

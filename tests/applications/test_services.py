@@ -11,7 +11,8 @@ from grants.applications import answers, revisions, services
 from grants.applications.models import Application, Channel
 from grants.applications.states import ApplicationStatus as S
 from grants.applications.states import IllegalTransition
-from grants.audit import AuditEvent, utcnow
+from grants.audit import AuditEvent
+from grants.clock import utcnow
 from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
 from grants.permissions import Role

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 
 from grants.applications import answers, screening, services
 from grants.applications.models import Application
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.organisations.models import INCOME_LABELS, TYPE_LABELS, IncomeBand, OrganisationType
 from grants.permissions import Role
 from tests.applications.factories import (

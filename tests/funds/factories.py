@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.funds import criteria, questions, services
 from grants.funds.models import Criterion, Fund, Question, Round
 from grants.organisations.models import OrganisationType

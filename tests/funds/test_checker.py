@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.extensions import db
 from grants.permissions import Role
 from grants.reference.models import Neighbourhood

@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from grants.clock import as_aware
 from grants.extensions import db
 from grants.funds.models import Fund, Round
 from grants.permissions import Role
 from grants.reference.models import Neighbourhood
-from grants.tokens import as_aware
 from tests.checks import error_messages, soup_of
 from tests.factories import make_user, sign_in
 from tests.funds.factories import make_criterion, make_fund, make_question, make_round

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.permissions import Role
 from tests.checks import soup_of
 from tests.factories import make_user, sign_in

@@ -5,14 +5,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from grants.audit import AuditEvent, utcnow
+from grants.audit import AuditEvent
+from grants.clock import as_aware, utcnow
 from grants.errors import InvalidInput, NotAllowed, NotFound
 from grants.extensions import db
 from grants.funds import services
 from grants.funds.models import Round, RoundStatus
 from grants.permissions import Role
 from grants.reference.models import Neighbourhood
-from grants.tokens import as_aware
 from tests.factories import make_user
 from tests.funds.factories import make_fund, make_round, round_details
 

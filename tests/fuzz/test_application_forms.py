@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from grants.applications.models import BENEFICIARY_GROUPS, BUDGET_CATEGORIES, Application
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.extensions import db
 from grants.funds.models import Round
 from tests.applications.factories import open_round

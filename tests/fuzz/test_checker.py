@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from grants.applications.models import Application
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.extensions import db
 from grants.funds import checker
 from grants.organisations.models import IncomeBand, OrganisationType

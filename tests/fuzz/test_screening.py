@@ -20,7 +20,7 @@ from grants.applications.forms_screening import SCREENING_OUTCOME_LABELS
 from grants.applications.models import Application, Channel
 from grants.applications.screening import AMOUNT_BANDS, SENT_STATUSES, SORT_COLUMNS
 from grants.applications.screening_actions import CHECKLIST_LABELS
-from grants.audit import utcnow
+from grants.clock import utcnow
 from grants.extensions import db
 from grants.organisations.models import Organisation
 from tests.applications.factories import (

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from grants.audit import AuditEvent, utcnow
+from grants.audit import AuditEvent
+from grants.clock import utcnow
 from grants.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from grants.extensions import db
 from grants.organisations import services

@@ -1,4 +1,6 @@
-"""UK local time in, UTC out, with the clock changes handled honestly.
+"""Time, in one place: "now" in UTC, aware datetimes, and UK local time with the clock changes.
+
+Every stored moment is UTC. People read and type UK wall-clock time, converted here and only here.
 
 Officers type dates and times as they read them on a UK clock. Twice a year that clock skips or
 repeats an hour: on the last Sunday in March there is no 1:30am, and on the last Sunday in October
@@ -12,9 +14,16 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from grants.tokens import as_aware
-
 LONDON = ZoneInfo("Europe/London")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 _TIME = re.compile(r"^(?P<hour>\d{1,2})[:.](?P<minute>\d{2})$", re.ASCII)
 

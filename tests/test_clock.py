@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from grants.timezones import LocalTimeError, parse_time, uk_to_utc, utc_to_uk
+from grants.clock import LocalTimeError, parse_time, uk_to_utc, utc_to_uk
 
 
 def test_a_winter_time_is_the_same_in_utc():
