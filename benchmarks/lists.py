@@ -66,10 +66,10 @@ def prepare():
         email="officer@example.org",
         full_name="Owen",
         password=PASSWORD,
-        role=Role.PROGRAMME_OFFICER,
+        roles={Role.PROGRAMME_OFFICER},
     )
     applicant = accounts.create_user(
-        email="applicant@example.org", full_name="Alex", password=PASSWORD, role=Role.APPLICANT
+        email="applicant@example.org", full_name="Alex", password=PASSWORD
     )
     from tests.factories import group_details
 

@@ -62,7 +62,7 @@ def register(app: Flask) -> None:
 
         try:
             user = services.create_user(
-                email=email, full_name=full_name, password=password, role=Role.ADMIN
+                email=email, full_name=full_name, password=password, roles={Role.ADMIN}
             )
         except DomainError as error:
             raise click.ClickException(error.message) from error

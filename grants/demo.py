@@ -12,28 +12,33 @@ from collections.abc import Iterator
 from flask import current_app
 from sqlalchemy import select
 
+from grants import audit
 from grants.accounts import services as accounts
 from grants.accounts.models import User
 from grants.applications.demo import seed_applications
 from grants.extensions import db
 from grants.funds.demo import seed_funds
 from grants.organisations import services as organisations
-from grants.organisations.models import Organisation
+from grants.organisations.models import Membership, Organisation
 from grants.permissions import Role
 
+# email, name, roles, who they represent. Roles combine: the officer is also an admin, and panel1
+# (a Hindley resident) also runs a community group (see DEMO_MEMBERSHIPS).
 DEMO_USERS = [
-    ("admin@example.org", "Amira Admin", Role.ADMIN, None),
-    ("officer@example.org", "Owen Officer", Role.PROGRAMME_OFFICER, None),
-    ("finance@example.org", "Fatima Finance", Role.FINANCE_OFFICER, None),
-    ("finance2@example.org", "Frank Finance", Role.FINANCE_OFFICER, None),
-    ("panel1@example.org", "Pat Resident", Role.PANEL_MEMBER, "Resident, Hindley"),
-    ("panel2@example.org", "Priya Resident", Role.PANEL_MEMBER, "Resident, Leigh West"),
-    ("panel3@example.org", "Jordan Young", Role.PANEL_MEMBER, "Young person, Wigan Youth Zone"),
-    ("panel4@example.org", "Imam Yusuf Ali", Role.PANEL_MEMBER, "Faith group representative"),
-    ("panel5@example.org", "Val Community", Role.PANEL_MEMBER, "VCFSE representative"),
-    ("panel6@example.org", "Colin Council", Role.PANEL_MEMBER, "Council officer, Communities"),
-    ("applicant@example.org", "Alex Applicant", Role.APPLICANT, None),
-    ("applicant2@example.org", "Bea Applicant", Role.APPLICANT, None),
+    ("admin@example.org", "Amira Admin", {Role.ADMIN}, None),
+    ("officer@example.org", "Owen Officer", {Role.PROGRAMME_OFFICER, Role.ADMIN}, None),
+    # A second officer screens what Owen entered for groups (nobody screens their own entry).
+    ("officer2@example.org", "Olu Officer", {Role.PROGRAMME_OFFICER}, None),
+    ("finance@example.org", "Fatima Finance", {Role.FINANCE_OFFICER}, None),
+    ("finance2@example.org", "Frank Finance", {Role.FINANCE_OFFICER}, None),
+    ("panel1@example.org", "Pat Resident", {Role.PANEL_MEMBER}, "Resident, Hindley"),
+    ("panel2@example.org", "Priya Resident", {Role.PANEL_MEMBER}, "Resident, Leigh West"),
+    ("panel3@example.org", "Jordan Young", {Role.PANEL_MEMBER}, "Young person, Wigan Youth Zone"),
+    ("panel4@example.org", "Imam Yusuf Ali", {Role.PANEL_MEMBER}, "Faith group representative"),
+    ("panel5@example.org", "Val Community", {Role.PANEL_MEMBER}, "VCFSE representative"),
+    ("panel6@example.org", "Colin Council", {Role.PANEL_MEMBER}, "Council officer, Communities"),
+    ("applicant@example.org", "Alex Applicant", set(), None),
+    ("applicant2@example.org", "Bea Applicant", set(), None),
 ]
 
 DEMO_GROUPS = [
@@ -70,24 +75,51 @@ DEMO_GROUPS = [
 ]
 
 
+# Extra members of the demo groups: (email, group name). A panel member who runs a group.
+DEMO_MEMBERSHIPS = [("panel1@example.org", "Hindley Green Community Association")]
+
+
+def describe_roles(roles: set[Role]) -> str:
+    return ", ".join(role.label for role in Role if role in roles) or "Group member"
+
+
 def _user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
 def seed() -> Iterator[str]:
     password = current_app.config["DEMO_PASSWORD"]
-    for email, name, role, representing in DEMO_USERS:
+    for email, name, roles, representing in DEMO_USERS:
         user = _user(email)
         if user is None:
-            user = accounts.create_user(email=email, full_name=name, password=password, role=role)
+            user = accounts.create_user(email=email, full_name=name, password=password, roles=roles)
             user.representing = representing
             db.session.flush()
     for email, details in DEMO_GROUPS:
         exists = db.session.scalar(select(Organisation.id).where(Organisation.name == details.name))
         if not exists:
             organisations.create_group(_user(email), details)
+    _seed_memberships()
     yield from seed_funds()
     yield from seed_applications(password)
     yield "Demo sign-ins (password for all: " + password + ")"
-    for email, _name, role, representing in DEMO_USERS:
-        yield f"  {email:<26} {role.label}" + (f" ({representing})" if representing else "")
+    members = dict(DEMO_MEMBERSHIPS)
+    for email, _name, roles, representing in DEMO_USERS:
+        line = f"  {email:<26} {describe_roles(roles)}"
+        if representing:
+            line += f" ({representing})"
+        if email in members:
+            line += f"; member of {members[email]}"
+        yield line
+
+
+def _seed_memberships() -> None:
+    """Demo people who belong to a group someone else created (added directly: demo data)."""
+    for email, group_name in DEMO_MEMBERSHIPS:
+        user = _user(email)
+        group = db.session.scalar(select(Organisation).where(Organisation.name == group_name))
+        if user is None or group is None or organisations.is_member(user, group.id):
+            continue
+        db.session.add(Membership(organisation_id=group.id, user_id=user.id))
+        audit.record(None, "membership.added", group, after={"user_id": user.id})
+        db.session.flush()

@@ -9,7 +9,7 @@ Object-level rules (a group sees only its own bids) live in the services, not he
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -18,7 +18,12 @@ from flask_login import current_user
 
 
 class Role(enum.StrEnum):
-    APPLICANT = "applicant"
+    """A staff or panel role. A person holds any set of them, or none.
+
+    Belonging to a community group is not a role: anyone signed in may create or join a group, and
+    membership is what opens a group's applications (checked in the services).
+    """
+
     PANEL_MEMBER = "panel_member"
     PROGRAMME_OFFICER = "programme_officer"
     FINANCE_OFFICER = "finance_officer"
@@ -29,13 +34,15 @@ class Role(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+# Roles that work for the council and see every group. Panel members are residents and partners:
+# they see only the bids put in front of them.
 STAFF_ROLES = frozenset({Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN})
 
 
 class Permission(enum.StrEnum):
     """The closed set of capabilities. Add one here before any route can ask for it."""
 
-    APPLY = "apply"  # manage one's own groups and their applications
+    APPLY = "apply"  # create or join groups and work on their applications: everyone signed in
     VIEW_ALL_GROUPS = "view_all_groups"
     MANAGE_FUNDS = "manage_funds"
     SCREEN_APPLICATIONS = "screen_applications"
@@ -46,8 +53,11 @@ class Permission(enum.StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
 
 
+# What every signed-in person may do, whatever their roles. Kept as a permission (rather than a
+# bare signed-in check) so a suspended or restricted account can later lose it in one place.
+SIGNED_IN_PERMISSIONS: frozenset[Permission] = frozenset({Permission.APPLY})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.APPLICANT: frozenset({Permission.APPLY}),
     Role.PANEL_MEMBER: frozenset({Permission.SCORE_APPLICATIONS}),
     Role.PROGRAMME_OFFICER: frozenset(
         {Permission.VIEW_ALL_GROUPS, Permission.MANAGE_FUNDS, Permission.SCREEN_APPLICATIONS}
@@ -64,8 +74,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
-def role_has(role: Role, permission: Permission) -> bool:
-    return permission in ROLE_PERMISSIONS[role]
+def permissions_of(roles: Iterable[Role]) -> frozenset[Permission]:
+    """A signed-in person's permissions: the baseline plus the union over their roles."""
+    granted = set(SIGNED_IN_PERMISSIONS)
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return frozenset(granted)
 
 
 @dataclass(frozen=True)

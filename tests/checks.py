@@ -12,6 +12,8 @@ from bs4 import BeautifulSoup
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 
+from grants import transaction
+
 
 class PageProblem(AssertionError):
     pass
@@ -36,8 +38,12 @@ class CheckedClient(FlaskClient):
     def open(self, *args, **kwargs):
         # Tests hold an app context open, which requests reuse; forget the user Flask-Login cached
         # in ``g`` so each request loads its user afresh, as a real request would.
+        # What the test set up before the request is committed first, as it would be had it been
+        # made by earlier requests: the request's own transaction then commits or rolls back
+        # only its own work.
         if has_app_context():
             g.pop("_login_user", None)
+            transaction.commit()
         response = super().open(*args, **kwargs)
         if response.mimetype == "text/html" and not response.is_streamed:
             path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "?")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+from grants import transaction
 from grants.accounts import services as accounts
 from grants.accounts.models import User
 from grants.organisations import services as organisations
@@ -14,15 +15,16 @@ PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
 
 
-def make_user(
-    role: Role = Role.APPLICANT, *, email: str | None = None, name: str | None = None
-) -> User:
+def make_user(*roles: Role | None, email: str | None = None, name: str | None = None) -> User:
+    """A person with these roles: ``make_user()`` has none (they apply through their groups),
+    ``make_user(Role.ADMIN, Role.PROGRAMME_OFFICER)`` combines two. ``None`` stands for no role,
+    so a parametrised test can include "a person with no roles" among the roles it tries."""
     number = next(_numbers)
     return accounts.create_user(
         email=email or f"person{number}@example.org",
         full_name=name or f"Person {number}",
         password=PASSWORD,
-        role=role,
+        roles={role for role in roles if role is not None},
     )
 
 
@@ -48,7 +50,12 @@ def make_group(member: User, **overrides) -> Organisation:
 
 
 def sign_in(client, user: User) -> None:
-    """Sign in without a password round trip (the sign-in form has tests of its own)."""
+    """Sign in without a password round trip (the sign-in form has tests of its own).
+
+    What the test made so far is committed first, as if earlier requests had made it: a request
+    that fails rolls back its own work only, never the test's set-up.
+    """
+    transaction.commit()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from grants.accounts.models import AnonymousUser
+from grants.extensions import db
+from grants.organisations.models import Membership
 from grants.permissions import (
     ROLE_PERMISSIONS,
+    SIGNED_IN_PERMISSIONS,
     Permission,
     Role,
     access_of,
@@ -15,39 +19,50 @@ from grants.permissions import (
 from tests.factories import make_group, make_user, sign_in
 from tests.funds.factories import make_criterion, make_question, make_round
 
+# The people the matrix signs in as: (roles, member of the test group?). A person's
+# "capabilities" are their roles, plus MEMBER when they belong to the group.
+MEMBER = "member of the group"
 ANONYMOUS = "anonymous"
-ALL_ROLES = [ANONYMOUS, *Role]
-SIGNED_IN = set(Role)
-APPLICANT = {Role.APPLICANT}
+PEOPLE = {
+    ANONYMOUS: None,
+    "no_roles_group_member": (set(), True),
+    **{role.value: ({role}, False) for role in Role},
+    "officer_and_admin": ({Role.PROGRAMME_OFFICER, Role.ADMIN}, False),
+    "panel_member_in_group": ({Role.PANEL_MEMBER}, True),
+}
+SIGNED_IN = "signed in"  # everyone signed in, whatever their roles
 ADMIN = {Role.ADMIN}
 STAFF = {Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN}
 OFFICER = {Role.PROGRAMME_OFFICER}
+SEES_GROUP = STAFF | {MEMBER}
 
-# endpoint -> (path template, roles that get 200). Anonymous people get 200 only on public pages;
-# signed-in roles not listed get 403. Object pages use a group the applicant belongs to.
+# endpoint -> (path template, who gets 200[, who may know the object exists]). Anonymous people
+# get 200 only on public pages; signed-in people not allowed get 403, or 404 when the object is
+# hidden from them. Object pages use the test group.
 MATRIX = {
     "pages.home": ("/", "public"),
     "pages.accessibility": ("/accessibility", "public"),
     "pages.privacy": ("/privacy", "public"),
     "pages.healthz": ("/healthz", "public"),
+    "pages.your_home": ("/home", SIGNED_IN),
     "accounts.register": ("/register", "public"),
     "accounts.sign_in": ("/sign-in", "public"),
     "accounts.forgotten_password": ("/password-reset", "public"),
     "accounts.account": ("/account", SIGNED_IN),
     "organisations.index": ("/groups/", SIGNED_IN),
-    "organisations.create": ("/groups/new", APPLICANT),
-    "organisations.show": ("/groups/{group}", APPLICANT | STAFF | {Role.PANEL_MEMBER}),
-    "organisations.edit": ("/groups/{group}/edit", APPLICANT),
-    "organisations.invite": ("/groups/{group}/invite", APPLICANT | OFFICER | {Role.PANEL_MEMBER}),
+    "organisations.create": ("/groups/new", SIGNED_IN),
+    "organisations.show": ("/groups/{group}", SIGNED_IN, SEES_GROUP),
+    "organisations.edit": ("/groups/{group}/edit", {MEMBER}, SEES_GROUP),
+    "organisations.invite": ("/groups/{group}/invite", {MEMBER} | OFFICER, SEES_GROUP),
     "organisations.create_offline": ("/groups/new-for-someone", OFFICER),
     "reference.neighbourhoods": ("/admin/neighbourhoods", ADMIN),
     "reference.principles": ("/admin/principles", ADMIN),
     "reference.edit_principle": ("/admin/principles/new", ADMIN),
     "admin.users": ("/admin/users", ADMIN),
     "admin.invite": ("/admin/users/invite", ADMIN),
-    "admin.change_role": ("/admin/users/{user}/role", ADMIN),
+    "admin.person": ("/admin/users/{user}", ADMIN),
     "admin.audit_log": ("/admin/audit", ADMIN),
-    "applications.index": ("/applications/", APPLICANT),
+    "applications.index": ("/applications/", SIGNED_IN),
     "funds.index": ("/funds/", OFFICER),
     "funds.edit_fund": ("/funds/{fund}/edit", OFFICER),
     "funds.show": ("/funds/{fund}", OFFICER),
@@ -69,8 +84,6 @@ MATRIX = {
     "screening.assisted": ("/screening/assisted", OFFICER),
     "screening.start_assisted": ("/screening/assisted/new", OFFICER),
 }
-# Allowed by the declaration but refused by the object check, which hides the object itself.
-HIDDEN = {("organisations.show", Role.PANEL_MEMBER), ("organisations.invite", Role.PANEL_MEMBER)}
 # Endpoints reached only through an emailed link, or only by POST, tested in their own modules.
 NOT_IN_MATRIX = {
     "static",
@@ -83,7 +96,7 @@ NOT_IN_MATRIX = {
     "round_setup.move_question",
     "rounds.check_result",
 }
-# Pages of one application for officers; tests/applications/test_screening_*.py check each role.
+# Pages of one application for officers; tests/screening/test_*.py check each role.
 SCREENING_ENDPOINTS = {
     "screening.show",
     "screening.add_note",
@@ -153,14 +166,38 @@ def test_every_role_has_a_permission_set():
     assert all(isinstance(p, Permission) for perms in ROLE_PERMISSIONS.values() for p in perms)
 
 
+def test_permissions_are_the_union_of_the_roles():
+    combined = make_user(Role.PANEL_MEMBER, Role.FINANCE_OFFICER)
+    granted = {p for p in Permission if combined.can(p)}
+    assert granted == (
+        SIGNED_IN_PERMISSIONS
+        | ROLE_PERMISSIONS[Role.PANEL_MEMBER]
+        | ROLE_PERMISSIONS[Role.FINANCE_OFFICER]
+    )
+    assert not combined.can(Permission.MANAGE_FUNDS)
+    assert combined.is_staff  # finance officers are staff; panel members alone are not
+    assert not make_user(Role.PANEL_MEMBER).is_staff
+
+
+def test_someone_with_no_roles_may_only_apply_and_anonymous_may_do_nothing():
+    nobody = make_user()
+    assert {p for p in Permission if nobody.can(p)} == SIGNED_IN_PERMISSIONS == {Permission.APPLY}
+    assert not nobody.is_staff and set(nobody.roles) == set()
+    assert not any(AnonymousUser().can(p) for p in Permission)
+
+
 @pytest.fixture
 def people():
-    users = {role: make_user(role) for role in Role}
-    group = make_group(users[Role.APPLICANT])
+    users = {who: make_user(*spec[0]) for who, spec in PEOPLE.items() if spec is not None}
+    group = make_group(users["no_roles_group_member"])
+    for who, spec in PEOPLE.items():
+        if spec and spec[1] and who != "no_roles_group_member":
+            db.session.add(Membership(organisation_id=group.id, user_id=users[who].id))
+    db.session.commit()
     round_ = make_round(slug="matrix-round")
     ids = {
         "group": group.id,
-        "user": users[Role.APPLICANT].id,
+        "user": users["no_roles_group_member"].id,
         "fund": round_.fund_id,
         "round": round_.id,
         "slug": round_.slug,
@@ -170,28 +207,43 @@ def people():
     return users, ids
 
 
-def _expected(allowed, who) -> int:
+def _expected(spec, who) -> int:
+    allowed, visible = spec[1], (spec[2] if len(spec) > 2 else None)
     if allowed == "public":
         return 200
     if who == ANONYMOUS:
         return 302
-    return 200 if who in allowed else 403
+    roles, member = PEOPLE[who]
+    capabilities = set(roles) | ({MEMBER} if member else set())
+    if visible is not None and not capabilities & visible:
+        return 404
+    return 200 if allowed == SIGNED_IN or capabilities & allowed else 403
 
 
-@pytest.mark.parametrize("who", ALL_ROLES, ids=str)
+@pytest.mark.parametrize("who", list(PEOPLE), ids=str)
 def test_role_endpoint_matrix(app, people, who):
     users, ids = people
     client = app.test_client()
     if who != ANONYMOUS:
         sign_in(client, users[who])
     outcomes = {}
-    for endpoint, (path, allowed) in MATRIX.items():
-        response = client.get(path.format(**ids))
-        expected = _expected(allowed, who)
-        if (endpoint, who) in HIDDEN:
-            expected = 404
-        outcomes[endpoint] = (response.status_code, expected)
+    for endpoint, spec in MATRIX.items():
+        response = client.get(spec[0].format(**ids))
+        outcomes[endpoint] = (response.status_code, _expected(spec, who))
         if response.status_code == 302:
             assert "/sign-in" in response.headers["Location"]
     wrong = {e: got for e, got in outcomes.items() if got[0] != got[1]}
     assert wrong == {}, f"(got, expected) for {who}: {wrong}"
+
+
+def test_a_panel_member_who_runs_a_group_can_apply_for_it_and_still_score(app, client):
+    from tests.applications.factories import open_round, start_application
+
+    panellist = make_user(Role.PANEL_MEMBER, name="Pat Resident")
+    group = make_group(panellist, name="Hindley Green Community Association")
+    application = start_application(open_round(), group, applicant=panellist)
+    sign_in(client, panellist)
+    assert client.get(f"/applications/{application.id}").status_code == 200
+    assert client.get(f"/groups/{group.id}/edit").status_code == 200
+    assert panellist.can(Permission.SCORE_APPLICATIONS) and not panellist.is_staff
+    assert client.get("/screening/").status_code == 403  # scoring is not screening

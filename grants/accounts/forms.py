@@ -1,13 +1,22 @@
 """Account forms. Shape checks only; the password rules live in the services."""
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovPasswordInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, PasswordField, RadioField, StringField, SubmitField
-from wtforms.validators import EqualTo, Length, Optional
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    ValidationError,
+)
+from wtforms.validators import AnyOf, EqualTo, Length, Optional
 
 from grants.forms import BaseForm, email_validators, required
 from grants.permissions import Role
@@ -79,23 +88,37 @@ class AcceptInvitationForm(BaseForm):
 
 
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
-STAFF_INVITE_CHOICES = [(r.value, r.label) for r in Role if r != Role.APPLICANT]
 
 
 class InviteForm(BaseForm):
+    """Invite someone new with one role; an admin adds any further roles on their page."""
+
     email = EmailField("Email address", widget=GovTextInput(), validators=email_validators())
     role = RadioField(
         "Role",
         widget=GovRadioInput(),
-        choices=STAFF_INVITE_CHOICES,
-        validators=[required("Select a role")],
+        choices=ROLE_CHOICES,
+        validate_choice=False,
+        description="They get this role when they create their account. You can add more roles "
+        "on their page in People and roles afterwards.",
+        validators=[
+            required("Select a role"),
+            AnyOf([value for value, _label in ROLE_CHOICES], message="Select a role"),
+        ],
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
-class ChangeRoleForm(BaseForm):
-    role = RadioField(
-        "Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[required("Select a role")]
+class RolesForm(BaseForm):
+    """The roles a person holds: any of them, or none (a group member needs no role)."""
+
+    roles = SelectMultipleField(
+        "Roles",
+        widget=GovCheckboxesInput(),
+        choices=ROLE_CHOICES,
+        validate_choice=False,
+        description="Select every role this person has. Leave them all empty for someone who only "
+        "works on their own group's applications.",
     )
     representing = StringField(
         "Who they represent (panel members)",
@@ -103,4 +126,12 @@ class ChangeRoleForm(BaseForm):
         description="For example: resident of Hindley, young person, faith group, VCFSE.",
         validators=[Optional(), Length(max=200, message="Must be 200 characters or fewer")],
     )
-    submit = SubmitField("Save role", widget=GovSubmitInput())
+    submit = SubmitField("Save roles", widget=GovSubmitInput())
+
+    def validate_roles(self, field) -> None:
+        known = {value for value, _label in ROLE_CHOICES}
+        if any(value not in known for value in field.data or []):
+            raise ValidationError("Select roles from the list")
+
+    def chosen_roles(self) -> set[Role]:
+        return {Role(value) for value in self.roles.data or []}

@@ -1,4 +1,4 @@
-"""People who sign in, and invitations for staff and panel members."""
+"""People who sign in, the roles they hold, and invitations for staff and panel members."""
 
 from __future__ import annotations
 
@@ -6,15 +6,18 @@ import secrets
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.clock import utcnow
 from grants.dbtypes import str_enum
 from grants.extensions import db
-from grants.permissions import STAFF_ROLES, Permission, Role, role_has
+from grants.invitations import InvitationMixin
+from grants.permissions import STAFF_ROLES, Permission, Role, permissions_of
 
 ROLE_TYPE = str_enum(Role, "role")
+ALLOWED_ROLES_SQL = "role IN (" + ", ".join(f"'{role.value}'" for role in Role) + ")"
 
 
 def new_session_token() -> str:
@@ -28,7 +31,6 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(ROLE_TYPE, default=Role.APPLICANT, index=True)
     # Free text such as "Resident, Hindley" or "Young person": who a panel member represents.
     representing: Mapped[str | None] = mapped_column(String(200))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -36,6 +38,19 @@ class User(UserMixin, db.Model):
     last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Part of the Flask-Login id: changing it (on a password change) signs out every other session.
     session_token: Mapped[str] = mapped_column(String(40), default=new_session_token)
+
+    # Loaded with the user in one more query (also for a whole page of users), because almost
+    # every request asks what the signed-in person may do.
+    role_grants: Mapped[set[UserRole]] = relationship(
+        back_populates="user",
+        collection_class=set,
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+    # The person's roles as a set: ``Role.ADMIN in user.roles``, ``user.roles.add(role)``.
+    roles: AssociationProxy[set[Role]] = association_proxy(
+        "role_grants", "role", creator=lambda role: UserRole(role=role)
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -45,40 +60,65 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
     def can(self, permission: Permission) -> bool:
-        return role_has(self.role, permission)
+        """Permissions are the union over the person's roles, plus what everyone signed in has."""
+        return permission in permissions_of(self.roles)
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        return any(role in STAFF_ROLES for role in self.roles)
+
+    @property
+    def sorted_roles(self) -> list[Role]:
+        """The roles in the order of :class:`Role`, for pages and the audit trail."""
+        return [role for role in Role if role in self.roles]
+
+    @property
+    def roles_label(self) -> str:
+        return ", ".join(role.label for role in self.sorted_roles) or "No roles"
 
     def audit_view(self) -> dict:
         return {
             "email": self.email,
             "full_name": self.full_name,
-            "role": self.role.value,
+            "roles": [role.value for role in self.sorted_roles],
+            "representing": self.representing,
             "active": self.is_active_account,
         }
 
 
+class UserRole(db.Model):
+    """One role held by one person. A person holds any set of roles, each at most once."""
+
+    __tablename__ = "user_role"
+    __table_args__ = (CheckConstraint(ALLOWED_ROLES_SQL, name="allowed"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    role: Mapped[Role] = mapped_column(ROLE_TYPE, primary_key=True, index=True)
+
+    user: Mapped[User] = relationship(back_populates="role_grants")
+
+
 class AnonymousUser(AnonymousUserMixin):
     is_staff = False
+    roles: frozenset[Role] = frozenset()
 
     def can(self, permission: Permission) -> bool:
         return False
 
 
-class Invitation(db.Model):
-    """An admin's invitation to join as staff or a panel member. Only a hash of the token is kept."""
+class Invitation(InvitationMixin, db.Model):
+    """An admin's invitation to join as staff or a panel member (token, expiry and single use:
+    :mod:`grants.invitations`).
+
+    It carries one role, granted when the account is made; an admin adds more roles on the
+    person's page. ``role`` is empty only for invitations made before roles could combine, whose
+    role was "applicant": they still work and make an account with no role.
+    """
 
     __tablename__ = "invitation"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
-    role: Mapped[Role] = mapped_column(ROLE_TYPE)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    invited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    role: Mapped[Role | None] = mapped_column(ROLE_TYPE)
 
-    invited_by = relationship(User, foreign_keys=[invited_by_id])
+    invited_by = relationship(User, foreign_keys="Invitation.invited_by_id")

@@ -50,6 +50,7 @@ def register():
         else:
             login_user(user)
             flash("Your account has been created", "success")
+            # Straight to the groups page: adding or joining a group is a new person's next step.
             return redirect(_safe_next(url_for("organisations.index")))
     return render_template("accounts/register.html", form=form)
 
@@ -67,7 +68,7 @@ def sign_in():
         user = services.authenticate(form.email.data, form.password.data)
         if user:
             login_user(user)
-            return redirect(_safe_next(url_for("pages.home")))
+            return redirect(_safe_next(url_for("pages.your_home")))
         form.add_error("email", "Enter a correct email address and password")
     return render_template("accounts/sign_in.html", form=form)
 
@@ -128,7 +129,7 @@ def accept_invitation(token: str):
         else:
             login_user(user)
             flash("Your account has been created", "success")
-            return redirect(url_for("pages.home"))
+            return redirect(url_for("pages.your_home"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
 
 

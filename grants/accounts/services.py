@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterable
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from grants import audit
-from grants.accounts.models import Invitation, User, new_session_token
+from grants import audit, invitations
+from grants.accounts.models import Invitation, User, UserRole, new_session_token
 from grants.accounts.passwords import (
     hash_password,
     password_problem,
     verify_nothing,
     verify_password,
 )
-from grants.clock import as_aware, utcnow
+from grants.clock import utcnow
 from grants.email import queue_email
 from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
-from grants.permissions import Role
-from grants.tokens import hash_token, new_token
+from grants.permissions import Permission, Role
 
 LinkBuilder = Callable[[str], str]
 
@@ -41,7 +39,7 @@ def _check_password(password: str, *, email: str, full_name: str) -> None:
         raise DomainError(problem, field="password")
 
 
-def _new_user(*, email: str, full_name: str, password: str, role: Role) -> User:
+def _new_user(*, email: str, full_name: str, password: str, roles: Iterable[Role]) -> User:
     email = normalise_email(email)
     if find_by_email(email):
         raise DomainError("An account with this email address already exists", field="email")
@@ -50,23 +48,25 @@ def _new_user(*, email: str, full_name: str, password: str, role: Role) -> User:
         email=email,
         full_name=full_name.strip(),
         password_hash=hash_password(password),
-        role=role,
     )
+    user.roles.update(roles)
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def create_user(*, email: str, full_name: str, password: str, role: Role) -> User:
+def create_user(*, email: str, full_name: str, password: str, roles: Iterable[Role] = ()) -> User:
     """An account made at the command line or by demo data, audited as made by the system."""
-    user = _new_user(email=email, full_name=full_name, password=password, role=role)
+    user = _new_user(email=email, full_name=full_name, password=password, roles=roles)
     audit.record(None, "user.created", user, after=user.audit_view())
     db.session.flush()
     return user
 
 
 def register_applicant(*, email: str, full_name: str, password: str) -> User:
-    user = _new_user(email=email, full_name=full_name, password=password, role=Role.APPLICANT)
+    """Anyone may register. They start with no role: creating or joining a group is what lets them
+    apply, and only an admin grants roles."""
+    user = _new_user(email=email, full_name=full_name, password=password, roles=())
     audit.record(user, "user.registered", user, after=user.audit_view())
     db.session.flush()
     return user
@@ -143,22 +143,19 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def invite(actor: User, *, email: str, role: Role, link_for: LinkBuilder) -> Invitation:
-    """An admin invites a member of staff or a panel member by email."""
+    """An admin invites someone new, with one role; more roles are added on the person's page.
+
+    People who already have an account are not invited: an admin gives them the role directly.
+    """
     email = normalise_email(email)
     if find_by_email(email):
         raise DomainError(
-            "An account with this email address already exists. Change its role instead",
+            "An account with this email address already exists. Give them the role on their page "
+            "in People and roles instead",
             field="email",
         )
-    token, token_hash = new_token()
-    days = current_app.config["INVITATION_MAX_AGE_DAYS"]
-    invitation = Invitation(
-        email=email,
-        role=role,
-        token_hash=token_hash,
-        invited_by_id=actor.id,
-        expires_at=utcnow() + timedelta(days=days),
-    )
+    invitation = Invitation(email=email, role=role, invited_by_id=actor.id)
+    token = invitations.issue(invitation)
     db.session.add(invitation)
     audit.record(
         actor, "invitation.created", invitation, after={"email": email, "role": role.value}
@@ -170,55 +167,93 @@ def invite(actor: User, *, email: str, role: Role, link_for: LinkBuilder) -> Inv
         "invitation",
         invitation=invitation,
         link=link_for(token),
-        days=days,
+        days=invitations.max_age_days(),
     )
     return invitation
 
 
 def open_invitation(token: str) -> Invitation | None:
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == hash_token(token))
-    )
-    if invitation is None or invitation.accepted_at is not None:
-        return None
-    if as_aware(invitation.expires_at) < utcnow():
-        return None
-    return invitation
+    return invitations.find_live(Invitation, token)
 
 
 def accept_invitation(token: str, *, full_name: str, password: str) -> User:
     invitation = open_invitation(token)
     if invitation is None:
-        raise DomainError("This invitation has expired or has already been used", field="token")
-    user = _new_user(
-        email=invitation.email, full_name=full_name, password=password, role=invitation.role
-    )
-    invitation.accepted_at = utcnow()
+        raise DomainError(invitations.USED_OR_EXPIRED, field="token")
+    roles = {invitation.role} if invitation.role else set()
+    user = _new_user(email=invitation.email, full_name=full_name, password=password, roles=roles)
+    invitations.use(invitation)
     audit.record(user, "invitation.accepted", invitation, after={"user_id": user.id})
     audit.record(user, "user.registered", user, after=user.audit_view())
     db.session.flush()
     return user
 
 
-def _admin_count() -> int:
+def _active_admin_count() -> int:
     return db.session.scalar(
-        select(func.count(User.id)).where(User.role == Role.ADMIN, User.is_active_account)
+        select(func.count(User.id))
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN, User.is_active_account)
     )
 
 
-def change_role(actor: User, user: User, role: Role, *, representing: str | None = None) -> User:
-    if user.role == Role.ADMIN and role != Role.ADMIN and _admin_count() <= 1:
+def set_roles(
+    actor: User, user: User, roles: Iterable[Role], *, representing: str | None = None
+) -> User:
+    """Grant and remove roles so the person holds exactly ``roles``; note who they represent.
+
+    The last active admin keeps the admin role, so the service never locks everyone out of user
+    management. Any change of roles signs the person out everywhere: they sign in again and get
+    exactly their new rights, with no session holding on to the old ones.
+    """
+    if not actor.can(Permission.MANAGE_USERS):
+        raise NotAllowed("Only admins can change someone's roles")
+    wanted = set(roles)
+    unknown = [role for role in wanted if not isinstance(role, Role)]
+    if unknown:
+        raise DomainError("Select roles from the list", field="roles")
+    if (
+        Role.ADMIN in user.roles
+        and Role.ADMIN not in wanted
+        and user.is_active_account
+        and _active_admin_count() <= 1
+    ):
         raise NotAllowed(
-            "You cannot remove the last admin. Make someone else an admin first", field="role"
+            "You cannot remove the last admin. Make someone else an admin first", field="roles"
         )
     before = user.audit_view()
-    user.role = role
-    user.representing = representing or None
-    user.session_token = new_session_token()  # the person signs in again with their new rights
-    audit.record(actor, "user.role_changed", user, before=before, after=user.audit_view())
+    added, removed = wanted - set(user.roles), set(user.roles) - wanted
+    for role in removed:
+        user.roles.discard(role)
+    user.roles.update(added)
+    user.representing = (representing or "").strip() or None
+    if added or removed:
+        user.session_token = new_session_token()
+    after = user.audit_view()
+    if after != before:
+        audit.record(
+            actor,
+            "user.roles_changed",
+            user,
+            before=before,
+            after={
+                **after,
+                "granted": sorted(role.value for role in added),
+                "removed": sorted(role.value for role in removed),
+            },
+        )
     db.session.flush()
     return user
 
 
+def grant_role(actor: User, user: User, role: Role) -> User:
+    """Add one role, keeping the others (used by demo data and tests of combinations)."""
+    return set_roles(actor, user, {*user.roles, role}, representing=user.representing)
+
+
+def remove_role(actor: User, user: User, role: Role) -> User:
+    return set_roles(actor, user, set(user.roles) - {role}, representing=user.representing)
+
+
 def list_users_query():
-    return select(User).order_by(User.role, User.full_name)
+    return select(User).order_by(func.lower(User.full_name), User.id)

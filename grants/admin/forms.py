@@ -13,7 +13,7 @@ class AuditFilterForm(FlaskForm):
     action = StringField(
         "Action",
         widget=GovTextInput(),
-        description="For example user.role_changed",
+        description="For example user.roles_changed",
         validators=[Optional(), Length(max=80)],
     )
     object_type = StringField(

@@ -7,11 +7,12 @@ from flask_login import current_user
 
 from grants import audit
 from grants.accounts import services as accounts
-from grants.accounts.forms import ChangeRoleForm, InviteForm
+from grants.accounts.forms import InviteForm, RolesForm
 from grants.accounts.models import User
 from grants.admin.forms import AuditFilterForm
 from grants.errors import DomainError, add_to_form
 from grants.extensions import db
+from grants.organisations import services as organisations
 from grants.pagination import paginate
 from grants.permissions import Permission, Role, requires
 
@@ -46,22 +47,28 @@ def invite():
     return render_template("admin/invite.html", form=form)
 
 
-@bp.route("/users/<int:user_id>/role", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
-def change_role(user_id: int):
+def person(user_id: int):
+    """One person: their details and a checkbox for each role, to grant and remove any of them."""
     user = db.session.get(User, user_id) or abort(404)
-    form = ChangeRoleForm(obj=user)
+    form = RolesForm(data={"roles": [r.value for r in user.sorted_roles], **_representing(user)})
     if form.validate_on_submit():
         try:
-            accounts.change_role(
-                current_user, user, Role(form.role.data), representing=form.representing.data
+            accounts.set_roles(
+                current_user, user, form.chosen_roles(), representing=form.representing.data
             )
         except DomainError as error:
             add_to_form(form, error)
         else:
-            flash(f"{user.full_name} is now a {user.role.label.lower()}", "success")
+            flash(f"Roles saved. {user.full_name} has: {user.roles_label.lower()}", "success")
             return redirect(url_for(".users"))
-    return render_template("admin/change_role.html", form=form, user=user)
+    groups = organisations.groups_of(user)
+    return render_template("admin/person.html", form=form, user=user, groups=groups)
+
+
+def _representing(user: User) -> dict:
+    return {"representing": user.representing or ""}
 
 
 @bp.route("/audit")

@@ -19,7 +19,6 @@ from grants.extensions import db
 from grants.funds.models import QuestionKind, Round
 from grants.money import format_pence
 from grants.organisations import services as organisations
-from grants.permissions import Role
 from grants.reference.models import Neighbourhood, Principle
 
 # A tiny but real PDF, so demo documents download and open.
@@ -92,7 +91,6 @@ def _demo_groups(password: str) -> list:
                 email=email,
                 full_name=f"Group Contact {number}",
                 password=password,
-                role=Role.APPLICANT,
             )
         existing = list(db.session.scalars(organisations.visible_groups_query(contact)))
         if existing:

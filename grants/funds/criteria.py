@@ -161,3 +161,4 @@ def move_criterion(actor, round_: Round, criterion: Criterion, direction: str) -
         after={"criteria": after},
     )
     db.session.flush()
+    db.session.expire(round_, ["criteria"])  # reload in the new order

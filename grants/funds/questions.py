@@ -168,3 +168,4 @@ def move_question(actor, round_: Round, question: Question, direction: str) -> N
         after={"questions": after},
     )
     db.session.flush()
+    db.session.expire(round_, ["questions"])  # reload in the new order

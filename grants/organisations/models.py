@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grants.clock import utcnow
 from grants.dbtypes import str_enum
 from grants.extensions import db
+from grants.invitations import InvitationMixin
 
 
 class OrganisationType(enum.StrEnum):
@@ -143,19 +144,15 @@ class Membership(db.Model):
     user = relationship("User")
 
 
-class GroupInvitation(db.Model):
-    """A member's invitation for someone else to join their group. Only the token's hash is kept."""
+class GroupInvitation(InvitationMixin, db.Model):
+    """A member's invitation for someone else to join their group (token, expiry and single use:
+    :mod:`grants.invitations`)."""
 
     __tablename__ = "group_invitation"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     email: Mapped[str] = mapped_column(String(254))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    invited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organisation = relationship(Organisation)
     invited_by = relationship("User")

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
-from grants import audit
+from grants import audit, invitations
 from grants.accounts.models import User
 from grants.accounts.services import LinkBuilder, normalise_email
-from grants.clock import as_aware, utcnow
 from grants.email import queue_email
 from grants.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from grants.extensions import db
@@ -25,7 +22,6 @@ from grants.organisations.models import (
 )
 from grants.organisations.validation import normalise_postcode, registration_errors
 from grants.permissions import Permission
-from grants.tokens import hash_token, new_token
 
 
 @dataclass
@@ -93,6 +89,18 @@ def members_of(organisation: Organisation) -> list[User]:
     )
 
 
+def groups_of(user: User) -> list[Organisation]:
+    """The groups this person belongs to (for staff too: membership, not what they may see)."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(Membership, Membership.organisation_id == Organisation.id)
+            .where(Membership.user_id == user.id)
+            .order_by(func.lower(Organisation.name), Organisation.id)
+        )
+    )
+
+
 def _apply(details: GroupDetails, organisation: Organisation) -> None:
     errors: dict[str, str] = {}
     try:
@@ -129,7 +137,7 @@ def _apply(details: GroupDetails, organisation: Organisation) -> None:
 def create_group(actor: User, details: GroupDetails) -> Organisation:
     """The creator becomes the group's first member and main contact."""
     if not actor.can(Permission.APPLY):
-        raise NotAllowed("Only applicants can create a group")
+        raise NotAllowed("Sign in to create a group")
     organisation = Organisation(main_contact_id=actor.id)
     _apply(details, organisation)
     organisation.memberships.append(Membership(user_id=actor.id))
@@ -210,15 +218,8 @@ def invite_member(
     )
     if already:
         raise DomainError("This person is already a member of the group", field="email")
-    token, token_hash = new_token()
-    days = current_app.config["INVITATION_MAX_AGE_DAYS"]
-    invitation = GroupInvitation(
-        organisation=organisation,
-        email=email,
-        token_hash=token_hash,
-        invited_by_id=actor.id,
-        expires_at=utcnow() + timedelta(days=days),
-    )
+    invitation = GroupInvitation(organisation=organisation, email=email, invited_by_id=actor.id)
+    token = invitations.issue(invitation)
     db.session.add(invitation)
     audit.record(actor, "group_invitation.created", invitation, after={"email": email})
     db.session.flush()
@@ -228,34 +229,29 @@ def invite_member(
         "group_invitation",
         invitation=invitation,
         link=link_for(token),
-        days=days,
+        days=invitations.max_age_days(),
     )
     return invitation
 
 
 def open_group_invitation(token: str) -> GroupInvitation | None:
-    invitation = db.session.scalar(
-        select(GroupInvitation).where(GroupInvitation.token_hash == hash_token(token))
-    )
-    if invitation is None or invitation.accepted_at is not None:
-        return None
-    if as_aware(invitation.expires_at) < utcnow():
-        return None
-    return invitation
+    return invitations.find_live(GroupInvitation, token)
 
 
 def accept_group_invitation(actor: User, token: str) -> Organisation:
-    """Join the group. The invitation is for one email address: only its owner may use it."""
+    """Join the group. The invitation is for one email address: only its owner may use it.
+
+    Anyone signed in may join, whatever roles they hold: a panel member or an officer can run a
+    community group too (the services keep them from screening or scoring their own group's bids).
+    """
     invitation = open_group_invitation(token)
     if invitation is None:
-        raise DomainError("This invitation has expired or has already been used")
+        raise DomainError(invitations.USED_OR_EXPIRED)
     if normalise_email(actor.email) != invitation.email:
         raise NotAllowed(
             f"This invitation was sent to {invitation.email}. Sign in with that email address"
         )
-    if not actor.can(Permission.APPLY):
-        raise NotAllowed("Staff and panel accounts cannot join community groups")
-    invitation.accepted_at = utcnow()
+    invitations.use(invitation)
     if not is_member(actor, invitation.organisation_id):
         db.session.add(Membership(organisation_id=invitation.organisation_id, user_id=actor.id))
     if invitation.organisation.main_contact_id is None:

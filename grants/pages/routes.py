@@ -1,6 +1,7 @@
-"""Public pages and the health check."""
+"""Public pages, each person's home after sign-in, and the health check."""
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -8,7 +9,8 @@ from grants.extensions import db, limiter, talisman
 from grants.funds.display import grant_range
 from grants.funds.models import RoundStatus
 from grants.funds.services import rounds_not_closed
-from grants.permissions import public
+from grants.pages.home import home_for
+from grants.permissions import public, signed_in
 
 bp = Blueprint("pages", __name__)
 
@@ -24,6 +26,13 @@ def home():
         upcoming_rounds=[r for r in rounds if r.status() == RoundStatus.UPCOMING],
         grant_range=grant_range,
     )
+
+
+@bp.route("/home")
+@signed_in
+def your_home():
+    """Where everyone lands after sign-in: what each of their roles and groups has waiting."""
+    return render_template("pages/your_home.html", home=home_for(current_user))
 
 
 @bp.route("/accessibility")

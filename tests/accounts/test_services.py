@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from grants import transaction
 from grants.accounts import services
 from grants.accounts.models import Invitation
 from grants.audit import AuditEvent
@@ -32,7 +33,7 @@ def test_registration_stores_an_argon2_hash_never_the_password(caplog):
         email=" New@Example.org ", full_name="New Person", password=PASSWORD
     )
     assert user.email == "new@example.org"
-    assert user.role == Role.APPLICANT
+    assert set(user.roles) == set()  # anyone may register; roles come only from an admin
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
     assert PASSWORD not in caplog.text
@@ -75,6 +76,7 @@ def test_password_reset_link_works_once(outbox):
     user = make_user()
     tokens: list[str] = []
     services.request_password_reset(user.email, _link(tokens))
+    transaction.commit()
     assert len(outbox) == 1 and outbox[0].to == [user.email]
     assert tokens[0] in outbox[0].body
     old_session = user.get_id()
@@ -112,9 +114,10 @@ def test_admin_invitation_creates_an_account_with_the_role(outbox):
     services.invite(
         admin, email="Panel@Example.org", role=Role.PANEL_MEMBER, link_for=_link(tokens)
     )
+    transaction.commit()
     assert outbox[0].to == ["panel@example.org"]
     user = services.accept_invitation(tokens[0], full_name="Pat Panel", password=PASSWORD)
-    assert user.role == Role.PANEL_MEMBER and user.email == "panel@example.org"
+    assert set(user.roles) == {Role.PANEL_MEMBER} and user.email == "panel@example.org"
     with pytest.raises(DomainError, match="already been used"):
         services.accept_invitation(tokens[0], full_name="Pat Panel", password=PASSWORD)
 
@@ -138,21 +141,102 @@ def test_only_a_hash_of_the_invitation_token_is_stored(outbox):
     assert tokens[0] not in stored
 
 
-def test_the_last_admin_cannot_remove_themselves():
+def test_an_invitation_from_before_roles_combined_makes_an_account_with_no_role(outbox):
+    """Old "applicant" invitations were migrated to an empty role: they still work."""
     admin = make_user(Role.ADMIN)
+    tokens: list[str] = []
+    invitation = services.invite(
+        admin, email="old@example.org", role=Role.PANEL_MEMBER, link_for=_link(tokens)
+    )
+    invitation.role = None
+    db.session.flush()
+    user = services.accept_invitation(tokens[0], full_name="Old Invite", password=PASSWORD)
+    assert set(user.roles) == set()
+
+
+def test_roles_combine_and_each_can_be_granted_and_removed():
+    admin = make_user(Role.ADMIN)
+    user = make_user(Role.PANEL_MEMBER)
+    services.set_roles(admin, user, {Role.PANEL_MEMBER, Role.FINANCE_OFFICER})
+    assert set(user.roles) == {Role.PANEL_MEMBER, Role.FINANCE_OFFICER}
+    services.remove_role(admin, user, Role.PANEL_MEMBER)
+    services.grant_role(admin, user, Role.PROGRAMME_OFFICER)
+    db.session.expire_all()
+    assert set(user.roles) == {Role.FINANCE_OFFICER, Role.PROGRAMME_OFFICER}
+    services.set_roles(admin, user, set())
+    db.session.expire_all()
+    assert set(user.roles) == set()
+
+
+def test_the_last_admin_cannot_remove_themselves():
+    admin = make_user(Role.ADMIN, Role.PROGRAMME_OFFICER)
     with pytest.raises(NotAllowed, match="last admin"):
-        services.change_role(admin, admin, Role.APPLICANT)
+        services.set_roles(admin, admin, {Role.PROGRAMME_OFFICER})
+    assert Role.ADMIN in admin.roles
     second = make_user(Role.ADMIN)
-    services.change_role(second, admin, Role.PROGRAMME_OFFICER)
-    assert admin.role == Role.PROGRAMME_OFFICER
+    services.set_roles(second, admin, {Role.PROGRAMME_OFFICER})
+    assert set(admin.roles) == {Role.PROGRAMME_OFFICER}
+    with pytest.raises(NotAllowed, match="last admin"):
+        services.remove_role(second, second, Role.ADMIN)
+
+
+def test_a_closed_admin_account_does_not_count_as_the_other_admin():
+    admin = make_user(Role.ADMIN)
+    closed = make_user(Role.ADMIN)
+    closed.is_active_account = False
+    db.session.flush()
+    with pytest.raises(NotAllowed, match="last admin"):
+        services.remove_role(admin, admin, Role.ADMIN)
+    services.remove_role(admin, closed, Role.ADMIN)  # an inactive admin may lose the role
+    assert set(closed.roles) == set()
 
 
 def test_role_changes_are_audited_with_before_and_after():
     admin = make_user(Role.ADMIN)
-    user = make_user()
-    services.change_role(admin, user, Role.PANEL_MEMBER, representing="Young person")
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.role_changed"))
+    user = make_user(Role.PANEL_MEMBER)
+    services.set_roles(
+        admin, user, {Role.PANEL_MEMBER, Role.FINANCE_OFFICER}, representing="Young person"
+    )
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.roles_changed"))
     assert event.actor_id == admin.id
-    assert event.before["role"] == "applicant"
-    assert event.after["role"] == "panel_member"
+    assert event.before["roles"] == ["panel_member"]
+    assert event.after["roles"] == ["panel_member", "finance_officer"]
+    assert event.after["granted"] == ["finance_officer"] and event.after["removed"] == []
     assert user.representing == "Young person"
+
+
+def test_a_change_of_roles_signs_the_person_out_everywhere_but_saving_the_same_does_not():
+    admin = make_user(Role.ADMIN)
+    user = make_user()
+    before = user.session_token
+    services.set_roles(admin, user, set())
+    assert user.session_token == before
+    assert (
+        db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.roles_changed"))
+        is None
+    )
+    services.grant_role(admin, user, Role.PANEL_MEMBER)
+    assert user.session_token != before
+
+
+def test_an_invitation_works_once_even_when_two_acceptances_race(outbox):
+    """The second acceptance finds the row already used (the conditional update matches nothing)."""
+    from grants import invitations
+    from grants.accounts.models import Invitation as InvitationModel
+
+    admin = make_user(Role.ADMIN)
+    tokens: list[str] = []
+    services.invite(admin, email="race@example.org", role=Role.ADMIN, link_for=_link(tokens))
+    first = services.open_invitation(tokens[0])
+    invitations.use(first)
+    stale = InvitationModel(id=first.id, accepted_at=None, expires_at=first.expires_at)
+    with pytest.raises(DomainError, match="already been used"):
+        invitations.use(stale)
+
+
+@pytest.mark.parametrize("roles", [(), (Role.PROGRAMME_OFFICER, Role.PANEL_MEMBER)])
+def test_only_admins_change_roles(roles):
+    person = make_user()
+    with pytest.raises(NotAllowed):
+        services.grant_role(make_user(*roles), person, Role.ADMIN)
+    assert set(person.roles) == set()

@@ -366,7 +366,7 @@ def test_the_export_reads_and_sends_rows_a_batch_at_a_time(client, officer, sent
 
 
 @pytest.mark.parametrize(
-    "role", [Role.APPLICANT, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN]
+    "role", [None, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN]
 )
 @pytest.mark.parametrize("path", ["/screening/", "/screening/export.csv"])
 def test_only_programme_officers_see_the_queue(client, role, path):

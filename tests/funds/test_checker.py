@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from grants.clock import utcnow
 from grants.extensions import db
-from grants.permissions import Role
 from grants.reference.models import Neighbourhood
 from tests.checks import error_messages, soup_of
 from tests.factories import make_user, sign_in
@@ -82,7 +81,7 @@ def test_a_yes_for_someone_signed_out_offers_sign_in_and_come_back(client, small
 
 
 def test_a_yes_for_an_applicant_offers_to_start_the_application(client, app, small_grants, wards):
-    sign_in(client, make_user(Role.APPLICANT))
+    sign_in(client, make_user())
     answer(client, "group-type", "constituted_group")
     answer(client, "income", "under_10k")
     answer(client, "where", str(wards[0].id))

@@ -295,7 +295,7 @@ def test_the_preview_shows_questions_and_criteria_as_applicants_will_see_them(cl
 
 
 @pytest.mark.parametrize(
-    "role", [Role.APPLICANT, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN]
+    "role", [None, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN]
 )
 def test_other_roles_cannot_manage_funds(client, role):
     round_ = make_round()

@@ -62,7 +62,7 @@ def test_changing_a_fund_records_before_and_after():
 
 
 @pytest.mark.parametrize(
-    "role", [Role.APPLICANT, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN]
+    "role", [None, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN]
 )
 def test_only_programme_officers_set_up_funds(role):
     with pytest.raises(NotAllowed):

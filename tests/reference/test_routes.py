@@ -238,7 +238,7 @@ ADMIN_PAGES = [
 
 
 @pytest.mark.parametrize(
-    "role", [Role.APPLICANT, Role.PANEL_MEMBER, Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER]
+    "role", [None, Role.PANEL_MEMBER, Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER]
 )
 @pytest.mark.parametrize(("method", "path"), ADMIN_PAGES)
 def test_only_admins_can_manage_reference_data(client, role, method, path):

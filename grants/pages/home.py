@@ -1,0 +1,82 @@
+"""What each person has waiting, by role, for their home page after sign-in.
+
+A person may hold several roles and belong to groups too, so the home page is a list of sections,
+one per thing they do. Every section is worked out here in a fixed number of queries, whatever
+the number of groups, applications or roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from grants.accounts.models import User
+from grants.applications.models import Application
+from grants.applications.states import ApplicationStatus
+from grants.extensions import db
+from grants.organisations.models import Membership, Organisation
+from grants.organisations.services import groups_of
+from grants.permissions import Permission, Role
+
+RECENT_APPLICATIONS = 5
+
+
+@dataclass
+class Home:
+    """Everything the home page shows. ``to_screen`` is None for someone who does not screen."""
+
+    user: User
+    groups: list[Organisation] = field(default_factory=list)
+    recent_applications: list[Application] = field(default_factory=list)
+    application_count: int = 0
+    to_screen: int | None = None
+
+    @property
+    def is_panel_member(self) -> bool:
+        return Role.PANEL_MEMBER in self.user.roles
+
+    @property
+    def is_finance_officer(self) -> bool:
+        return Role.FINANCE_OFFICER in self.user.roles
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.user.roles
+
+    @property
+    def has_nothing(self) -> bool:
+        """No roles and no groups: the page explains how to create or join a group."""
+        return not self.groups and not self.user.roles
+
+
+def _group_applications(user: User):
+    return (
+        select(Application)
+        .join(Membership, Membership.organisation_id == Application.organisation_id)
+        .where(Membership.user_id == user.id)
+    )
+
+
+def home_for(user: User) -> Home:
+    home = Home(user=user, groups=groups_of(user))
+    if home.groups:
+        query = _group_applications(user)
+        home.application_count = db.session.scalar(
+            select(func.count()).select_from(query.subquery())
+        )
+        home.recent_applications = list(
+            db.session.scalars(
+                query.options(joinedload(Application.round), joinedload(Application.organisation))
+                .order_by(Application.created_at.desc(), Application.id.desc())
+                .limit(RECENT_APPLICATIONS)
+            )
+        )
+    if user.can(Permission.SCREEN_APPLICATIONS):
+        home.to_screen = db.session.scalar(
+            select(func.count(Application.id)).where(
+                Application.status == ApplicationStatus.SUBMITTED
+            )
+        )
+    return home
