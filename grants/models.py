@@ -6,17 +6,16 @@ from grants.applications.models import (
     Application,
     BudgetLine,
     Document,
-    EligibilityCheck,
     Outcome,
     ReferenceCounter,
     Revision,
-    StaffNote,
 )
 from grants.audit import AuditEvent
 from grants.email import OutboundEmail
 from grants.funds.models import Criterion, Fund, Question, Round
 from grants.organisations.models import GroupInvitation, Membership, Organisation
 from grants.reference.models import Neighbourhood, Principle
+from grants.screening.models import EligibilityCheck, StaffNote
 
 __all__ = [
     "Answer",
@@ -42,3 +41,16 @@ __all__ = [
     "StaffNote",
     "User",
 ]
+
+
+def _never_reuse_ids() -> None:
+    """On SQLite, a deleted row's id would otherwise be handed to the next row, and the audit
+    trail of the deleted application would then describe a different one. AUTOINCREMENT stops
+    that (PostgreSQL sequences never reuse ids anyway)."""
+    from grants.extensions import db
+
+    for table in db.metadata.tables.values():
+        table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
+_never_reuse_ids()

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -17,7 +17,6 @@ from grants.invitations import InvitationMixin
 from grants.permissions import STAFF_ROLES, Permission, Role, permissions_of
 
 ROLE_TYPE = str_enum(Role, "role")
-ALLOWED_ROLES_SQL = "role IN (" + ", ".join(f"'{role.value}'" for role in Role) + ")"
 
 
 def new_session_token() -> str:
@@ -90,7 +89,6 @@ class UserRole(db.Model):
     """One role held by one person. A person holds any set of roles, each at most once."""
 
     __tablename__ = "user_role"
-    __table_args__ = (CheckConstraint(ALLOWED_ROLES_SQL, name="allowed"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
     role: Mapped[Role] = mapped_column(ROLE_TYPE, primary_key=True, index=True)

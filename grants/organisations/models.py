@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.clock import utcnow
@@ -78,6 +78,14 @@ INCOME_UPPER_PENCE = {
 
 class Organisation(db.Model):
     __tablename__ = "organisation"
+    __table_args__ = (
+        # A group without an account still needs someone the officer can reach.
+        CheckConstraint(
+            "main_contact_id IS NOT NULL OR (contact_name IS NOT NULL"
+            " AND (contact_phone IS NOT NULL OR contact_email IS NOT NULL))",
+            name="reachable_contact",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
