@@ -36,6 +36,7 @@ demo: db
 
 lint: install
 	$(BIN)/ruff check grants tests config.py benchmarks
+	$(BIN)/ruff format --check grants tests config.py benchmarks
 
 clean:
 	rm -rf $(VENV) grants/static grants/assets/node_modules

@@ -7,6 +7,7 @@ tests skip on a developer's machine but fail under CI, so CI cannot go green wit
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import shutil
@@ -14,9 +15,10 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from werkzeug.serving import make_server
 
+from grants import transaction
 from grants.accounts.models import User
 from tests.factories import PASSWORD
 
@@ -92,10 +94,27 @@ def _csrf_protection_on(app) -> Iterator[None]:
     app.config["WTF_CSRF_ENABLED"] = previous
 
 
+def _commit_the_set_up_first(context: BrowserContext) -> None:
+    """What the test made with the factories is committed before each request leaves the
+    browser, as earlier requests would have committed it, so the server's thread can see it.
+
+    Playwright calls route handlers outside the test's context variables, so the handler runs
+    the commit inside a copy of them: the test's app context and its database session.
+    """
+    test_context = contextvars.copy_context()
+
+    def commit_then_continue(route: Route) -> None:
+        test_context.run(transaction.commit)
+        route.continue_()
+
+    context.route("**/*", commit_then_continue)
+
+
 def _open_page(browser: Browser, base_url: str, **context_options) -> Iterator[Page]:
     """A page in a context of its own, so no cookies or storage pass from one test to the next."""
     context = browser.new_context(base_url=base_url, **context_options)
     context.set_default_timeout(TIMEOUT_MS)
+    _commit_the_set_up_first(context)
     try:
         yield context.new_page()
     finally:

@@ -16,6 +16,7 @@ from tests.factories import make_group, make_user
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 AXE = Axe()
+PHONE_WIDTH = 390
 
 PUBLIC_PAGES = {
     "home": "/",
@@ -49,8 +50,12 @@ def describe(violations: list[dict]) -> str:
 
 
 def assert_accessible(page) -> None:
+    """No serious or critical axe violation, and no sideways scrolling on a 390px-wide phone."""
     violations = blocking_violations(page)
     assert not violations, f"{page.url} has serious or critical problems:\n{describe(violations)}"
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a {PHONE_WIDTH}px phone"
 
 
 def submit_empty(page, path: str, button: str) -> None:
@@ -114,4 +119,28 @@ def test_admin_page(page, sign_in, reference_data, path):
     make_user()
     sign_in(page, admin)
     page.goto(path)
+    assert_accessible(page)
+
+
+def test_person_page_with_roles(page, sign_in):
+    """The admin's page for one person: their roles as checkboxes, their groups."""
+    admin = make_user(Role.ADMIN)
+    person = make_user(Role.PANEL_MEMBER)
+    make_group(person)
+    sign_in(page, admin)
+    page.goto(f"/admin/users/{person.id}")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    "roles",
+    [(), (Role.PROGRAMME_OFFICER, Role.ADMIN), (Role.PANEL_MEMBER, Role.FINANCE_OFFICER)],
+    ids=["no-roles", "officer-and-admin", "panel-and-finance"],
+)
+def test_your_home(page, sign_in, roles):
+    """Each person's home, with a section for each role and for their groups."""
+    person = make_user(*roles)
+    make_group(person)
+    sign_in(page, person)
+    page.goto("/home")
     assert_accessible(page)
