@@ -128,32 +128,23 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    """Each blueprint's module brings its own routes; here they are only registered."""
     from grants.accounts.routes import bp as accounts
     from grants.admin.routes import bp as admin
+    from grants.applications.blueprint import bp as applications
     from grants.applications.pdf_routes import bp as pdfs
-    from grants.applications.screening_routes import bp as screening
     from grants.funds.public_routes import bp as rounds
     from grants.funds.routes import bp as funds
     from grants.funds.setup_routes import bp as round_setup
     from grants.organisations.routes import bp as organisations
     from grants.pages.routes import bp as pages
     from grants.reference.routes import bp as reference
+    from grants.screening.routes import bp as screening
 
     for blueprint in (pages, accounts, organisations, reference, admin):
         app.register_blueprint(blueprint)
-    for blueprint in (funds, round_setup, rounds):
+    for blueprint in (funds, round_setup, rounds, applications, pdfs, screening):
         app.register_blueprint(blueprint)
-    app.register_blueprint(_applications_blueprint())
-    for blueprint in (screening, pdfs):
-        app.register_blueprint(blueprint)
-
-
-def _applications_blueprint():
-    """The applicant's blueprint, with the modules that add its routes imported."""
-    from grants.applications import routes, section_routes, section_routes_more  # noqa: F401
-    from grants.applications.blueprint import bp
-
-    return bp
 
 
 def _register_assets(app: Flask) -> None:

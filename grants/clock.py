@@ -25,6 +25,7 @@ def as_aware(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; every stored time is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
+
 _TIME = re.compile(r"^(?P<hour>\d{1,2})[:.](?P<minute>\d{2})$", re.ASCII)
 
 

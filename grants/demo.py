@@ -15,12 +15,12 @@ from sqlalchemy import select
 from grants import audit
 from grants.accounts import services as accounts
 from grants.accounts.models import User
-from grants.applications.demo import seed_applications
 from grants.extensions import db
 from grants.funds.demo import seed_funds
 from grants.organisations import services as organisations
 from grants.organisations.models import Membership, Organisation
 from grants.permissions import Role
+from grants.screening.demo import seed_applications
 
 # email, name, roles, who they represent. Roles combine: the officer is also an admin, and panel1
 # (a Hindley resident) also runs a community group (see DEMO_MEMBERSHIPS).

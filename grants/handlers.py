@@ -1,10 +1,19 @@
-"""Error pages, the health check's database probe and per-request template context."""
+"""Error pages, and the one place domain errors become responses.
+
+Services raise ``NotFound`` (the object does not exist, or this person may not know it does) and
+``NotAllowed`` (they know it exists but may not do this). Routes let both through: the handlers
+below answer with the 404 and 403 pages, and the request boundary rolls the transaction back
+because the response is an error. Other domain errors belong to a form and stay in the route
+(``grants.errors.add_to_form``).
+"""
 
 from __future__ import annotations
 
 from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from grants.errors import NotAllowed, NotFound
 
 ERROR_PAGES = {
     400: ("Sorry, there is a problem with your request", "errors/400.html"),
@@ -40,6 +49,14 @@ def register(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         return render_template("errors/csrf.html", title="Your form could not be sent"), 400
 
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        return _error_page(404)
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(error: NotAllowed):
+        return _error_page(403, message=error.message)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
@@ -52,3 +69,8 @@ def register(app: Flask) -> None:
     def server_error(error):
         title, template = ERROR_PAGES[500]
         return render_template(template, title=title), 500
+
+
+def _error_page(code: int, **context):
+    title, template = ERROR_PAGES[code]
+    return render_template(template, title=title, **context), code

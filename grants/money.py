@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_AMOUNT = re.compile(r"^(?P<pounds>\d{1,9})(?:\.(?P<pence>\d{1,2}))?$")
+# [0-9], not \d: \d also matches Arabic-Indic and other digits, which int() would accept.
+_AMOUNT = re.compile(r"(?P<pounds>[0-9]{1,9})(?:\.(?P<pence>[0-9]{1,2}))?")
 
 
 class MoneyError(ValueError):
@@ -15,7 +16,7 @@ def parse_pounds(text: str) -> int:
     """'£1,234.50' -> 123450. Refuses negatives, fractions of a penny and anything not money."""
     cleaned = text.strip().replace(",", "").replace(" ", "")
     cleaned = cleaned.removeprefix("£")
-    match = _AMOUNT.match(cleaned)
+    match = _AMOUNT.fullmatch(cleaned)
     if not match:
         raise MoneyError("Enter an amount in pounds, like 1500 or 1,500.50")
     pence = (match["pence"] or "0").ljust(2, "0")

@@ -7,8 +7,19 @@ from grants.numbers import whole_number
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("12", 12), (" 7 ", 7), ("0", 0), ("²", None), ("١٢", None), ("1e3", None), ("", None),
-     ("-5", None), (None, None), ("1234567890", None), (["1"], None)],
+    [
+        ("12", 12),
+        (" 7 ", 7),
+        ("0", 0),
+        ("²", None),
+        ("١٢", None),
+        ("1e3", None),
+        ("", None),
+        ("-5", None),
+        (None, None),
+        ("1234567890", None),
+        (["1"], None),
+    ],
 )
 def test_only_plain_digits_make_a_number(text, expected):
     assert whole_number(text) == expected

@@ -62,7 +62,8 @@ def test_a_request_that_fails_after_a_flush_commits_nothing(make_app):
     @public
     def start_then_fail():
         round_, officer, group = (
-            db.session.get(model, id_) for model, id_ in zip((Round, User, Organisation), ids, strict=True)
+            db.session.get(model, id_)
+            for model, id_ in zip((Round, User, Organisation), ids, strict=True)
         )
         services.start(officer, round_, group, channel=Channel.PAPER)
         raise RuntimeError("Something went wrong after starting")

@@ -1,7 +1,17 @@
-"""Who may see and change an application. Every application route goes through here.
+"""Who may see and change an application: the one answer every application page, PDF and file
+download asks (``get_for_viewing``), so they can never disagree.
 
-A group's members see their own applications; staff see all of them. Editing is for members, or
-for a programme officer entering an assisted application, and only while the life cycle allows it.
+Seeing:
+- a group's members see all their group's applications, drafts included;
+- programme officers (SCREEN_APPLICATIONS) see every application, drafts included: they help
+  groups who apply by phone or on paper, chase drafts left when a round closes and grant
+  extensions, so they need to read a draft as the group sees it;
+- other staff (finance officers, admins) see applications once they are sent; a draft is still
+  the group's own work and is not theirs to read;
+- anyone else gets NotFound (404), so they cannot learn that the application exists.
+
+Changing is for the group's members, or a programme officer entering an assisted application, and
+only while the life cycle allows it (``application.can_edit``).
 """
 
 from __future__ import annotations
@@ -10,7 +20,6 @@ from sqlalchemy import exists, select
 
 from grants.accounts.models import User
 from grants.applications.models import Application
-from grants.applications.states import EDITABLE
 from grants.errors import NotAllowed, NotFound
 from grants.extensions import db
 from grants.organisations.models import Membership
@@ -31,7 +40,13 @@ def is_member_of_group(user: User, application: Application) -> bool:
 
 
 def can_view(user: User, application: Application) -> bool:
-    return user.is_staff or is_member_of_group(user, application)
+    if not user.is_authenticated:
+        return False
+    if is_member_of_group(user, application):
+        return True
+    if application.is_draft:
+        return user.can(Permission.SCREEN_APPLICATIONS)
+    return user.is_staff
 
 
 def can_enter_for_group(user: User, application: Application) -> bool:
@@ -53,7 +68,7 @@ def get_for_editing(user: User, application_id: int) -> Application:
     application = get_for_viewing(user, application_id)
     if not can_enter_for_group(user, application):
         raise NotAllowed("Only members of the group can change this application")
-    if application.status not in EDITABLE:
+    if not application.can_edit:
         raise NotAllowed(
             f"This application is {application.status.label.lower()} and can no longer be changed"
         )

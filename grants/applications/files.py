@@ -67,14 +67,18 @@ def unstage(staged: Iterable[StagedFile]) -> None:
         uploads.discard(item.stored.stored_name)
 
 
-def place(actor: User, application: Application, staged: Iterable[StagedFile]) -> tuple[list, list[str]]:
+def place(
+    actor: User, application: Application, staged: Iterable[StagedFile]
+) -> tuple[list, list[str]]:
     """Put staged files in their slots (no commit). Returns (audit notes, stored names to hand to
     :func:`forget`)."""
     notes, replaced_names = [], []
     for item in staged:
         pending, stored = item.pending, item.stored
         for old in [
-            d for d in application.documents if d.kind == pending.kind and d.answer_key == pending.answer_key
+            d
+            for d in application.documents
+            if d.kind == pending.kind and d.answer_key == pending.answer_key
         ]:
             application.documents.remove(old)
             replaced_names.append(old.stored_name)
@@ -90,7 +94,13 @@ def place(actor: User, application: Application, staged: Iterable[StagedFile]) -
                 uploaded_at=utcnow(),
             )
         )
-        notes.append({"kind": pending.kind.value, "name": stored.original_name, "answer_key": pending.answer_key})
+        notes.append(
+            {
+                "kind": pending.kind.value,
+                "name": stored.original_name,
+                "answer_key": pending.answer_key,
+            }
+        )
     return notes, replaced_names
 
 

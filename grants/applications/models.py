@@ -1,5 +1,5 @@
-"""An application and everything attached to it: places, budget, outcomes, answers, documents,
-revisions, staff notes and eligibility checks."""
+"""An application and everything attached to it: places, budget, outcomes, answers, documents and
+revisions. (Officers' eligibility checks and staff notes belong to grants.screening.)"""
 
 from __future__ import annotations
 
@@ -24,7 +24,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grants.applications.states import ApplicationStatus
+from grants.applications.states import (
+    APPLICATIONS,
+    EDITABLE,
+    EXPLAINED,
+    Actor,
+    ApplicationStatus,
+)
 from grants.clock import utcnow
 from grants.dbtypes import str_enum
 from grants.extensions import db
@@ -126,6 +132,10 @@ class Application(db.Model):
     __table_args__ = (
         CheckConstraint("amount_requested_pence >= 0", name="amount_not_negative"),
         CheckConstraint("people_reached IS NULL OR people_reached >= 0", name="reach_not_negative"),
+        CheckConstraint(
+            "start_date IS NULL OR end_date IS NULL OR end_date >= start_date",
+            name="ends_after_start",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -194,6 +204,43 @@ class Application(db.Model):
     @property
     def is_assisted(self) -> bool:
         return self.entered_by_id is not None
+
+    # What pages may offer, asked of the life cycle table (templates never compare status names).
+
+    @property
+    def is_draft(self) -> bool:
+        """Never sent: only a draft can be deleted, or given more time after the round closes."""
+        return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def can_edit(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def can_send(self) -> bool:
+        return APPLICATIONS.allowed(self.status, ApplicationStatus.SUBMITTED, Actor.APPLICANT)
+
+    @property
+    def can_withdraw(self) -> bool:
+        return APPLICATIONS.allowed(self.status, ApplicationStatus.WITHDRAWN, Actor.APPLICANT)
+
+    @property
+    def awaiting_screening(self) -> bool:
+        """Sent and waiting for an officer's eligibility check."""
+        return APPLICATIONS.allowed(self.status, ApplicationStatus.ELIGIBLE, Actor.OFFICER)
+
+    @property
+    def needs_more_information(self) -> bool:
+        return self.status == ApplicationStatus.MORE_INFORMATION_REQUESTED
+
+    @property
+    def is_ineligible(self) -> bool:
+        return self.status == ApplicationStatus.INELIGIBLE
+
+    @property
+    def explains_decision(self) -> bool:
+        """The officer's message (why not eligible, what we need) is for the group to read."""
+        return bool(self.decision_message) and self.status in EXPLAINED
 
     def answer_for(self, question_id: int) -> Any:
         for answer in self.answers:
@@ -291,40 +338,6 @@ class Revision(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     created_by = relationship("User")
-
-
-class StaffNote(db.Model):
-    """A private note by staff. Never shown to applicants."""
-
-    __tablename__ = "staff_note"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("application.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    author = relationship("User")
-
-
-class EligibilityCheck(db.Model):
-    """An officer's screening checklist and its outcome (eligible, ineligible, more information)."""
-
-    __tablename__ = "eligibility_check"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("application.id", ondelete="CASCADE"), index=True
-    )
-    officer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    checklist: Mapped[dict[str, bool]] = mapped_column(JSON)
-    outcome: Mapped[str] = mapped_column(String(40))
-    message: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    officer = relationship("User")
 
 
 class ReferenceCounter(db.Model):

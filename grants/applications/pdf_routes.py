@@ -1,5 +1,5 @@
 """PDFs of applications: a blank form to fill in on paper for each round, and any application as
-it stands, for the group and for officers.
+it stands, for whoever may see its page (the same access answer: see applications.access).
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from grants.applications.models import (
     SUPPORTING_DOCUMENTS,
     Application,
 )
-from grants.applications.states import ApplicationStatus
 from grants.clock import utcnow
-from grants.errors import NotFound
 from grants.extensions import db
 from grants.funds.models import Round
 from grants.organisations.models import IncomeBand, OrganisationType
@@ -64,20 +62,6 @@ def application_html(application: Application) -> str:
     )
 
 
-def _viewable(application_id: int) -> Application:
-    """Members see their group's applications, drafts included. Staff see sent ones, and drafts
-    only when a programme officer is entering them for the group."""
-    try:
-        application = access.get_for_viewing(current_user, application_id)
-    except NotFound:
-        abort(404)
-    if application.status == ApplicationStatus.DRAFT and not access.can_enter_for_group(
-        current_user, application
-    ):
-        abort(404)
-    return application
-
-
 @bp.route("/rounds/<slug>/application-form.pdf")
 @public
 def blank_form(slug: str):
@@ -89,6 +73,6 @@ def blank_form(slug: str):
 @bp.route("/applications/<int:application_id>/application.pdf")
 @signed_in
 def application_pdf(application_id: int):
-    application = _viewable(application_id)
+    application = access.get_for_viewing(current_user, application_id)
     name = application.reference or f"draft-application-{application.id}"
     return pdf_response(html_to_pdf(application_html(application)), f"{name}.pdf", private=True)

@@ -1,4 +1,5 @@
-"""The applicant's pages: dashboard, start, task list, check answers, send, withdraw, delete, files."""
+"""The applicant's pages: dashboard, start, task list, declaration, check answers, send,
+withdraw, delete, and the one route that serves an application's files."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from grants import transaction, uploads
-from grants.applications import dashboard, sections, services
+from grants.applications import answers, dashboard, sections, services
 from grants.applications.blueprint import bp, load
-from grants.applications.forms import ChooseGroupForm, ConfirmForm, WithdrawForm
-from grants.applications.states import EDITABLE, next_steps
+from grants.applications.forms import ChooseGroupForm, ConfirmForm, DeclarationForm, WithdrawForm
+from grants.applications.states import next_steps
 from grants.errors import DomainError, add_to_form
 from grants.extensions import db
 from grants.funds.models import Round
@@ -64,14 +65,12 @@ def start(slug: str):
 @signed_in
 def task_list(application_id: int):
     application = load(application_id)
-    if application.status not in EDITABLE:
+    if not application.can_edit:
         return redirect(url_for(".show", application_id=application.id))
     return render_template(
         "applications/task_list.html",
         application=application,
-        sections=sections.sections_for(application),
-        declaration=sections.DECLARATION,
-        status_text=sections.status_text,
+        task_list=sections.task_list(application),
         accepting=services.accepting_submissions(application),
     )
 
@@ -81,6 +80,30 @@ def task_list(application_id: int):
 def show(application_id: int):
     application = load(application_id)
     return render_template("applications/show.html", application=application, next_steps=next_steps)
+
+
+@bp.route("/<int:application_id>/declaration", methods=["GET", "POST"])
+@signed_in
+def declaration(application_id: int):
+    application = load(application_id, for_editing=True)
+    form = DeclarationForm(
+        data={"full_name": application.declaration_name or current_user.full_name}
+    )
+    if form.validate_on_submit():
+        try:
+            answers.declare(
+                current_user,
+                application,
+                full_name=form.full_name.data,
+                confirmed=form.confirm.data,
+            )
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            return redirect(url_for(".check", application_id=application.id))
+    return render_template(
+        "applications/sections/declaration.html", application=application, form=form
+    )
 
 
 @bp.route("/<int:application_id>/check", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ Completeness is derived from the answers themselves, never stored, so it cannot 
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -142,12 +143,70 @@ def incomplete(application: Application) -> list[Section]:
     return [s for s in sections_for(application) if not s.complete(application)]
 
 
-def status_text(section: Section, application: Application) -> str:
+class SectionStatus(enum.StrEnum):
+    """Where a task-list section stands, derived from the answers each time it is shown."""
+
+    CANNOT_START = "cannot_start"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+    @property
+    def label(self) -> str:
+        return SECTION_STATUS_LABELS[self]
+
+    @property
+    def is_complete(self) -> bool:
+        return self == SectionStatus.COMPLETED
+
+    @property
+    def can_start(self) -> bool:
+        return self != SectionStatus.CANNOT_START
+
+    @property
+    def tag_class(self) -> str | None:
+        """GOV.UK task lists tag unfinished sections; finished and blocked ones are plain text."""
+        return SECTION_TAG_CLASSES.get(self)
+
+    @property
+    def text_class(self) -> str | None:
+        return "govuk-task-list__status--cannot-start-yet" if not self.can_start else None
+
+
+SECTION_STATUS_LABELS = {
+    SectionStatus.CANNOT_START: "Cannot start yet",
+    SectionStatus.NOT_STARTED: "Not yet started",
+    SectionStatus.IN_PROGRESS: "In progress",
+    SectionStatus.COMPLETED: "Completed",
+}
+SECTION_TAG_CLASSES = {
+    SectionStatus.NOT_STARTED: "govuk-tag--blue",
+    SectionStatus.IN_PROGRESS: "govuk-tag--light-blue",
+}
+
+
+def status_of(section: Section, application: Application) -> SectionStatus:
     if section is DECLARATION and incomplete(application):
-        return "Cannot start yet"
+        return SectionStatus.CANNOT_START
     if section.complete(application):
-        return "Completed"
-    return "In progress" if section.started(application) else "Not yet started"
+        return SectionStatus.COMPLETED
+    return SectionStatus.IN_PROGRESS if section.started(application) else SectionStatus.NOT_STARTED
+
+
+@dataclass(frozen=True)
+class TaskListItem:
+    """One row of the task list: the section and where it stands."""
+
+    section: Section
+    status: SectionStatus
+
+
+def task_list(application: Application) -> list[TaskListItem]:
+    """Every section of the application, then the declaration, each with its status."""
+    return [
+        TaskListItem(section, status_of(section, application))
+        for section in [*sections_for(application), DECLARATION]
+    ]
 
 
 def ready_to_submit(application: Application) -> bool:

@@ -1,7 +1,8 @@
-"""The application life cycle: start, submit, withdraw, delete, screen and extend.
+"""The group's side of the application life cycle: start, submit, withdraw and delete.
 
 Each function checks the rules, changes the status only through the state table, writes the
-audit trail and commits. Routes pass in the actor and, for emails, a function that builds links.
+audit trail and flushes (the request or command commits). Routes pass in the actor and, for
+emails, a function that builds links.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from grants import audit, transaction, uploads
 from grants.accounts.models import User
 from grants.applications import sections
 from grants.applications.access import can_enter_for_group
-from grants.applications.models import Application, Channel, EligibilityCheck, ReferenceCounter
+from grants.applications.models import Application, Channel, ReferenceCounter
 from grants.applications.revisions import add_revision
 from grants.applications.states import Actor, ApplicationStatus, check_transition
 from grants.clock import LONDON, as_aware, utcnow
@@ -37,9 +38,11 @@ def _status_view(application: Application) -> dict:
     return {"status": application.status.value, "reference": application.reference}
 
 
-def _move(
+def move(
     actor: User, application: Application, target: ApplicationStatus, who: Actor, **extra
 ) -> None:
+    """Change the status through the life cycle table, with its audit record. Later domains
+    (screening, panels) move applications only through here."""
     check_transition(application.status, target, who)
     before = _status_view(application)
     application.status = target
@@ -165,11 +168,11 @@ def submit(
     if application.reference is None:
         application.reference = _next_reference(now)
     application.submitted_at = now
-    _move(actor, application, S.SUBMITTED, Actor.APPLICANT, resubmission=resubmission)
+    move(actor, application, S.SUBMITTED, Actor.APPLICANT, resubmission=resubmission)
     application.decision_message = None if resubmission else application.decision_message
     add_revision(application, actor)
     db.session.flush()
-    _email_group(
+    email_group(
         application,
         "Application received" if not resubmission else "Updated application received",
         "application_received",
@@ -179,7 +182,8 @@ def submit(
     return application
 
 
-def _email_group(application: Application, subject: str, template: str, **context) -> None:
+def email_group(application: Application, subject: str, template: str, **context) -> None:
+    """Email the group's contact about their application (queued; sent after the commit)."""
     organisation = application.organisation
     address = organisation.contact_email_address
     if not address:
@@ -199,7 +203,7 @@ def withdraw(actor: User, application: Application, reason: str) -> Application:
         raise NotAllowed("Only members of the group can withdraw this application")
     if not reason.strip():
         raise DomainError("Enter why you are withdrawing the application", field="reason")
-    _move(actor, application, S.WITHDRAWN, Actor.APPLICANT, reason=reason.strip())
+    move(actor, application, S.WITHDRAWN, Actor.APPLICANT, reason=reason.strip())
     application.withdrawn_reason = reason.strip()
     db.session.flush()
     return application
@@ -220,110 +224,3 @@ def delete_draft(actor: User, application: Application) -> None:
         uploads.discard_after_commit(document.stored_name)
     db.session.delete(application)
     db.session.flush()
-
-
-SCREENING_OUTCOMES = {
-    "eligible": S.ELIGIBLE,
-    "ineligible": S.INELIGIBLE,
-    "more_information": S.MORE_INFORMATION_REQUESTED,
-}
-
-
-def screen(
-    actor: User,
-    application: Application,
-    *,
-    outcome: str,
-    checklist: dict[str, bool],
-    message: str | None,
-    link_for: LinkBuilder,
-) -> EligibilityCheck:
-    """Record an officer's eligibility check and move the application on.
-
-    Ineligible needs a reason and more information needs a message: both are emailed to the group
-    and shown on their dashboard.
-    """
-    if not actor.can(Permission.SCREEN_APPLICATIONS):
-        raise NotAllowed("Only programme officers can screen applications")
-    target = SCREENING_OUTCOMES.get(outcome)
-    if target is None:
-        raise DomainError("Select the outcome of the check", field="outcome")
-    message = (message or "").strip()
-    if target != S.ELIGIBLE and not message:
-        field_message = (
-            "Enter the reason the application is not eligible"
-            if target == S.INELIGIBLE
-            else "Enter what information you need"
-        )
-        raise DomainError(field_message, field="message")
-    check_transition(application.status, target, Actor.OFFICER)
-    check = EligibilityCheck(
-        application_id=application.id,
-        officer_id=actor.id,
-        checklist=checklist,
-        outcome=outcome,
-        message=message or None,
-    )
-    db.session.add(check)
-    _move(actor, application, target, Actor.OFFICER, message=message or None)
-    application.decision_message = message or None
-    db.session.flush()
-    if target == S.INELIGIBLE:
-        _email_group(
-            application,
-            "Application not eligible",
-            "application_ineligible",
-            link=link_for(application),
-        )
-    elif target == S.MORE_INFORMATION_REQUESTED:
-        _email_group(
-            application,
-            "More information needed",
-            "application_more_information",
-            link=link_for(application),
-        )
-    return check
-
-
-DECISIONS = (S.IN_PANEL_REVIEW, S.FUNDED, S.FUNDED_WITH_CONDITIONS, S.RESERVE, S.DECLINED)
-
-
-def advance(actor: User, application: Application, target: ApplicationStatus) -> Application:
-    """An officer moves an eligible application to the panel, or records the panel's decision."""
-    if not actor.can(Permission.SCREEN_APPLICATIONS):
-        raise NotAllowed("Only programme officers can record panel decisions")
-    if target not in DECISIONS:
-        raise DomainError("Choose a panel stage or decision")
-    _move(actor, application, target, Actor.OFFICER)
-    db.session.flush()
-    return application
-
-
-def grant_extension(
-    actor: User, application: Application, *, until: datetime, reason: str
-) -> Application:
-    """A documented extension lets one draft be sent after the round has closed."""
-    if not actor.can(Permission.SCREEN_APPLICATIONS):
-        raise NotAllowed("Only programme officers can extend a deadline")
-    if application.status != S.DRAFT:
-        raise DomainError("Only a draft application can be given more time")
-    if not reason.strip():
-        raise DomainError("Enter the reason for the extension", field="reason")
-    if until <= utcnow():
-        raise DomainError("The new deadline must be in the future", field="until")
-    before = {
-        "extension_until": application.extension_until.isoformat()
-        if application.extension_until
-        else None
-    }
-    application.extension_until = until
-    application.extension_reason = reason.strip()
-    audit.record(
-        actor,
-        "application.extension_granted",
-        application,
-        before=before,
-        after={"extension_until": until.isoformat(), "reason": reason.strip()},
-    )
-    db.session.flush()
-    return application

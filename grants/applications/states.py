@@ -2,13 +2,15 @@
 
 Nothing else decides whether a status may change; services call :func:`check_transition`, which
 raises :class:`IllegalTransition` (a DomainError the route shows) for anything not in the table.
+The groupings below (SENT, DECIDED, EDITABLE, WITHDRAWABLE) are the only lists of states the rest
+of the code uses; templates ask the model (``application.can_withdraw``), never a state's name.
 """
 
 from __future__ import annotations
 
 import enum
 
-from grants.errors import DomainError
+from grants.statemachine import IllegalTransition, StateMachine  # noqa: F401 (re-exported)
 
 
 class ApplicationStatus(enum.StrEnum):
@@ -69,6 +71,7 @@ class Actor(enum.StrEnum):
 
 
 S = ApplicationStatus
+# Before the panel decides, the group may still withdraw (a draft is deleted instead).
 PRE_DECISION = (S.SUBMITTED, S.MORE_INFORMATION_REQUESTED, S.ELIGIBLE, S.IN_PANEL_REVIEW)
 
 TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationStatus], frozenset[Actor]] = {
@@ -86,25 +89,30 @@ TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationStatus], frozenset[Actor]]
     (S.RESERVE, S.DECLINED): frozenset({Actor.OFFICER}),
     **{(state, S.WITHDRAWN): frozenset({Actor.APPLICANT}) for state in PRE_DECISION},
 }
+APPLICATIONS = StateMachine("An application", TRANSITIONS)
 
-# States in which the applicant (or an officer entering for them) may edit the answers.
+# Groupings, defined once. Everything an officer screens has been sent at least once; drafts
+# belong to their group.
+SENT = frozenset(status for status in ApplicationStatus if status != S.DRAFT)
+# The states the applicant (or an officer entering for them) may edit the answers in.
 EDITABLE = frozenset({S.DRAFT, S.MORE_INFORMATION_REQUESTED})
-
-
-class IllegalTransition(DomainError):
-    pass
+# The applicant may withdraw from these, straight from the table.
+WITHDRAWABLE = APPLICATIONS.sources(S.WITHDRAWN, [Actor.APPLICANT])
+# A panel has decided (or may have scored, from IN_PANEL_REVIEW on: see PANEL_STARTED).
+DECIDED = frozenset({S.FUNDED, S.FUNDED_WITH_CONDITIONS, S.RESERVE, S.DECLINED})
+PANEL_STARTED = frozenset({S.IN_PANEL_REVIEW, *DECIDED})
+# Officers decide these two with a message the group must read.
+EXPLAINED = frozenset({S.INELIGIBLE, S.MORE_INFORMATION_REQUESTED})
+# An officer's panel stages and decisions, recorded after screening.
+DECISIONS = (S.IN_PANEL_REVIEW, S.FUNDED, S.FUNDED_WITH_CONDITIONS, S.RESERVE, S.DECLINED)
 
 
 def allowed(current: ApplicationStatus, target: ApplicationStatus, actor: Actor) -> bool:
-    return actor in TRANSITIONS.get((current, target), frozenset())
+    return APPLICATIONS.allowed(current, target, actor)
 
 
 def check_transition(current: ApplicationStatus, target: ApplicationStatus, actor: Actor) -> None:
-    if not allowed(current, target, actor):
-        raise IllegalTransition(
-            f"An application that is {current.label.lower()} cannot be moved to "
-            f"{target.label.lower()}"
-        )
+    APPLICATIONS.check(current, target, actor)
 
 
 def next_steps(status: ApplicationStatus) -> str:

@@ -8,23 +8,34 @@ editable so mistakes can be corrected. The services enforce every lock; the page
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from collections.abc import Callable
+from enum import StrEnum
 
-from grants.applications.models import Application
-from grants.applications.states import ApplicationStatus
-from grants.extensions import db
 from grants.funds.models import Round
 
-# Statuses that mean a panel may have scored an application of the round.
-PANEL_STARTED = frozenset(
-    {
-        ApplicationStatus.IN_PANEL_REVIEW,
-        ApplicationStatus.FUNDED,
-        ApplicationStatus.FUNDED_WITH_CONDITIONS,
-        ApplicationStatus.RESERVE,
-        ApplicationStatus.DECLINED,
-    }
-)
+
+class Fact(StrEnum):
+    """What funds needs to know about a round but does not own. Later domains answer."""
+
+    STARTED_APPLYING = "started_applying"  # any group has started an application
+    PANEL_STARTED = "panel_started"  # a panel may have scored an application
+
+
+# Dependencies point one way (funds <- applications <- screening <- panels): funds never imports
+# a later domain. Each later domain registers how it knows a fact (applications does at import);
+# a fact nobody has registered is false.
+_checks: dict[Fact, list[Callable[[Round], bool]]] = {fact: [] for fact in Fact}
+
+
+def register_usage_check(fact: Fact, check: Callable[[Round], bool]) -> None:
+    """Let a later domain answer ``fact`` for a round. Registering the same check twice is a no-op."""
+    if check not in _checks[fact]:
+        _checks[fact].append(check)
+
+
+def _known(fact: Fact, round_: Round) -> bool:
+    return any(check(round_) for check in _checks[fact])
+
 
 # How each lockable round setting (a RoundDetails field) is named to an officer.
 LABELS = {
@@ -69,26 +80,12 @@ BLIND_PANEL_FIXED = "The panel has started reviewing applications, so this canno
 
 
 def has_applications(round_: Round) -> bool:
-    return bool(db.session.scalar(select(exists().where(Application.round_id == round_.id))))
+    return _known(Fact.STARTED_APPLYING, round_)
 
 
 def panel_has_started(round_: Round) -> bool:
-    """Whether scoring may have begun: the stand-in for "the first score has been recorded".
-
-    Panels do not record scores yet, so an application of the round reaching panel review (or a
-    decision) is the earliest sign that someone may have scored against the criteria. When scores
-    are stored, this becomes a check for any score of the round, and every lock below follows.
-    """
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Application.round_id == round_.id,
-                    Application.status.in_(PANEL_STARTED),
-                )
-            )
-        )
-    )
+    """Whether scoring may have begun (answered by applications today, by panels' scores later)."""
+    return _known(Fact.PANEL_STARTED, round_)
 
 
 def criteria_lock_reason(round_: Round) -> str | None:

@@ -67,9 +67,23 @@ round_neighbourhood = Table(
 
 
 class RoundStatus(enum.StrEnum):
+    """Derived from the clock (never stored); pages ask ``status.is_open``, not its name."""
+
     UPCOMING = "upcoming"
     OPEN = "open"
     CLOSED = "closed"
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self == RoundStatus.UPCOMING
+
+    @property
+    def is_open(self) -> bool:
+        return self == RoundStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self == RoundStatus.CLOSED
 
 
 class Round(db.Model):

@@ -6,10 +6,9 @@ once a round closes, its pages send people back to the round page, which says it
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
-from grants.errors import NotFound
 from grants.funds import checker, display, services
 from grants.funds.checker_forms import checker_form
 from grants.funds.eligibility import (
@@ -26,10 +25,7 @@ STEP_CONVERTER = "any(" + ", ".join(f"'{step}'" for step in checker.STEPS) + ")"
 
 
 def _round(slug: str) -> Round:
-    try:
-        return services.get_round_by_slug(slug)
-    except NotFound:
-        abort(404)
+    return services.get_round_by_slug(slug)
 
 
 def _step_url(round_: Round, step: str | None) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from grants.errors import DomainError, NotFound, add_to_form
+from grants.errors import DomainError, add_to_form
 from grants.funds import display, locks, services
 from grants.funds.forms import FundForm, build_round_form
 from grants.funds.models import Fund, Round
@@ -15,17 +15,12 @@ bp = Blueprint("funds", __name__, url_prefix="/funds")
 
 
 def load_fund(fund_id: int) -> Fund:
-    try:
-        return services.get_fund(fund_id)
-    except NotFound:
-        abort(404)
+    """The fund, or NotFound (the app's handler answers 404)."""
+    return services.get_fund(fund_id)
 
 
 def load_round(round_id: int) -> Round:
-    try:
-        return services.get_round(round_id)
-    except NotFound:
-        abort(404)
+    return services.get_round(round_id)
 
 
 @bp.route("/")

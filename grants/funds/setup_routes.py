@@ -6,10 +6,10 @@ a lock forbids is refused by the service and its reason shown on the page.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from grants.errors import DomainError, NotFound, add_to_form, flash_refusal
+from grants.errors import DomainError, add_to_form, flash_refusal
 from grants.forms import BaseForm
 from grants.funds import criteria, locks, questions
 from grants.funds.routes import load_round
@@ -26,10 +26,8 @@ bp = Blueprint("round_setup", __name__, url_prefix="/funds/rounds/<int:round_id>
 
 
 def _found(lookup, round_, item_id):
-    try:
-        return lookup(round_, item_id)
-    except NotFound:
-        abort(404)
+    """The criterion or question of this round, or NotFound (the app's handler answers 404)."""
+    return lookup(round_, item_id)
 
 
 def _refused(error: DomainError, fallback: str):

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from grants import transaction
-from grants.errors import DomainError, NotAllowed, NotFound, add_to_form
+from grants.errors import DomainError, add_to_form
 from grants.forms import BaseForm
 from grants.organisations import services
 from grants.organisations.forms import GroupForm, InviteMemberForm, OfflineGroupForm
@@ -37,14 +37,10 @@ def _details(form: GroupForm) -> services.GroupDetails:
 
 
 def _load(organisation_id: int, *, manage: bool = False) -> Organisation:
-    try:
-        if manage:
-            return services.get_for_member(current_user, organisation_id)
-        return services.get_for(current_user, organisation_id)
-    except NotFound:
-        abort(404)
-    except NotAllowed:
-        abort(403)
+    """The group, or NotFound / NotAllowed (the app's handlers answer 404 / 403)."""
+    if manage:
+        return services.get_for_member(current_user, organisation_id)
+    return services.get_for(current_user, organisation_id)
 
 
 @bp.route("/")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from grants import transaction
+from grants.applications import services
+from grants.applications.models import Application
+from grants.extensions import db
 from grants.permissions import Role
 from tests.applications.factories import complete, start_application
 from tests.factories import make_group, make_user, sign_in
@@ -90,8 +94,9 @@ def test_panel_members_cannot_open_applications_outside_a_panel(app, draft, role
 
 
 @pytest.mark.parametrize("role", [Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN])
-def test_staff_can_read_but_not_change_a_groups_own_application(app, draft, role):
-    _, ids = draft
+def test_staff_can_read_but_not_change_a_groups_sent_application(app, draft, role):
+    owner, ids = draft
+    _send(owner, ids)
     client = app.test_client()
     sign_in(client, make_user(role))
     assert client.get(f"/applications/{ids['a']}/view").status_code == 200
@@ -99,6 +104,63 @@ def test_staff_can_read_but_not_change_a_groups_own_application(app, draft, role
         assert download.status_code == 200
     response = client.get(f"/applications/{ids['a']}/project")
     assert response.status_code == 302 and response.headers["Location"].endswith("/view")
+
+
+def test_programme_officers_can_read_but_not_change_a_groups_own_draft(app, draft):
+    _, ids = draft
+    client = app.test_client()
+    sign_in(client, make_user(Role.PROGRAMME_OFFICER))
+    assert client.get(f"/applications/{ids['a']}/view").status_code == 200
+    response = client.get(f"/applications/{ids['a']}/project")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/view")
+
+
+def _send(owner, ids) -> None:
+    application = db.session.get(Application, ids["a"])
+    services.submit(owner, application, link_for=lambda a: "/")
+    transaction.commit()
+
+
+# Who sees what: one answer for the page, the PDF and every file (grants.applications.access).
+PEOPLE = {
+    "member": None,
+    "programme officer": Role.PROGRAMME_OFFICER,
+    "finance officer": Role.FINANCE_OFFICER,
+    "admin": Role.ADMIN,
+    "panel member": Role.PANEL_MEMBER,
+    "another group's member": None,
+}
+SEES = {
+    "draft": {"member", "programme officer"},
+    "sent": {"member", "programme officer", "finance officer", "admin"},
+}
+
+
+@pytest.mark.parametrize("stage", ["draft", "sent"])
+@pytest.mark.parametrize("person", list(PEOPLE))
+def test_page_pdf_and_every_download_give_the_same_answer(app, draft, stage, person):
+    owner, ids = draft
+    if stage == "sent":
+        _send(owner, ids)
+    if person == "member":
+        user = owner
+    else:
+        user = make_user(PEOPLE[person])
+        if person == "another group's member":
+            make_group(user, name="Another group")
+    client = app.test_client()
+    sign_in(client, user)
+    application = db.session.get(Application, ids["a"])
+    paths = [
+        f"/applications/{application.id}/view",
+        f"/applications/{application.id}/application.pdf",
+        *(f"/applications/{application.id}/files/{d.id}" for d in application.documents),
+    ]
+    assert len(paths) >= 5  # the page, the PDF and at least three files
+    expected = 200 if person in SEES[stage] else 404
+    for path in paths:
+        with client.get(path) as response:
+            assert response.status_code == expected, path
 
 
 def test_members_download_files_as_attachments_never_inline(app, draft):

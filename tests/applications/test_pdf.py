@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from flask import current_app
 from sqlalchemy import select
 
-from grants.applications import screening, services
+from grants import transaction
 from grants.applications.models import Channel
 from grants.applications.pdf_routes import application_html, blank_form_html
 from grants.extensions import db
@@ -15,6 +15,8 @@ from grants.funds.models import Question, QuestionKind
 from grants.pdf import html_to_pdf, offline_fetcher
 from grants.permissions import Role
 from grants.reference.models import Neighbourhood
+from grants.screening import notes
+from grants.screening import services as screening
 from tests.applications.factories import (
     assisted_application,
     complete,
@@ -121,7 +123,9 @@ def test_a_round_for_some_neighbourhoods_lists_only_those(paper_round):
 
 @pytest.fixture
 def sent(reference_data):
-    return submitted_application()
+    application = submitted_application()
+    transaction.commit()  # made before the test's requests, as earlier requests would have
+    return application
 
 
 def pdf_status(client, application) -> int:
@@ -165,17 +169,21 @@ def test_an_unknown_application_is_a_404(client):
     assert client.get("/applications/99999/application.pdf").status_code == 404
 
 
-def test_a_draft_is_for_its_group_and_for_officers_entering_it_only(client, reference_data):
+def test_a_draft_is_for_its_group_and_programme_officers_only(client, reference_data):
+    """The same rule as the draft's page (grants.applications.access): officers help groups with
+    drafts; finance officers and admins see applications once they are sent."""
     draft = start_application()
     sign_in(client, draft.organisation.main_contact)
     assert pdf_status(client, draft) == 200
     officer = make_user(Role.PROGRAMME_OFFICER)
     sign_in(client, officer)
-    assert pdf_status(client, draft) == 404
+    assert pdf_status(client, draft) == 200
     assisted = assisted_application(officer)
     assert pdf_status(client, assisted) == 200
-    sign_in(client, make_user(Role.FINANCE_OFFICER))
-    assert pdf_status(client, assisted) == 404
+    for role in (Role.FINANCE_OFFICER, Role.ADMIN):
+        sign_in(client, make_user(role))
+        assert pdf_status(client, draft) == 404
+        assert pdf_status(client, assisted) == 404
 
 
 def test_the_pdf_html_has_the_reference_status_and_every_answer_without_change_links(sent):
@@ -201,7 +209,7 @@ def test_an_assisted_applications_pdf_says_an_officer_entered_it(reference_data)
 
 def test_staff_notes_are_never_in_the_pdf(client, sent):
     officer = make_user(Role.PROGRAMME_OFFICER)
-    screening.add_note(officer, sent, "Private: the treasurer sounded unsure")
+    notes.add_note(officer, sent, "Private: the treasurer sounded unsure")
     with current_app.test_request_context():
         assert "treasurer" not in application_html(sent)
     sign_in(client, sent.organisation.main_contact)
@@ -210,7 +218,7 @@ def test_staff_notes_are_never_in_the_pdf(client, sent):
 
 def test_the_reason_an_application_is_ineligible_is_in_its_pdf(sent):
     officer = make_user(Role.PROGRAMME_OFFICER)
-    services.screen(
+    screening.screen(
         officer, sent, outcome="ineligible", checklist={}, message="Outside Hindley", link_for=str
     )
     with current_app.test_request_context():

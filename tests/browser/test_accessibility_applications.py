@@ -17,11 +17,13 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
-from grants.applications import answers, screening, services
+from grants.applications import answers, services
 from grants.applications.models import Application
 from grants.clock import utcnow
 from grants.organisations.models import INCOME_LABELS, TYPE_LABELS, IncomeBand, OrganisationType
 from grants.permissions import Role
+from grants.screening import notes
+from grants.screening import services as screening
 from tests.applications.factories import (
     assisted_application,
     complete,
@@ -237,7 +239,7 @@ def _sent_again_with_a_change(officer, application: Application) -> None:
     def link(sent: Application) -> str:
         return f"/applications/{sent.id}/view"
 
-    services.screen(
+    screening.screen(
         officer,
         application,
         outcome="more_information",
@@ -254,7 +256,7 @@ def _sent_again_with_a_change(officer, application: Application) -> None:
         description=application.description,
     )
     services.submit(contact, application, link)
-    screening.add_note(officer, application, "Rang the group to confirm the venue.")
+    notes.add_note(officer, application, "Rang the group to confirm the venue.")
 
 
 def test_officer_screening_pages(page, sign_in, reference_data):

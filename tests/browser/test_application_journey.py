@@ -18,9 +18,9 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from grants.applications.screening_actions import CHECKLIST_LABELS
 from grants.organisations.models import INCOME_LABELS, TYPE_LABELS, IncomeBand, OrganisationType
 from grants.permissions import Role
+from grants.screening.checks import CHECKLIST_LABELS
 from tests.applications.factories import PDF_BYTES, open_round, submitted_application
 from tests.browser.test_journeys import expect_scripts_ran, register
 from tests.factories import make_user

@@ -294,9 +294,7 @@ def test_the_preview_shows_questions_and_criteria_as_applicants_will_see_them(cl
     assert soup_of(response).select("input[type=radio][value=Red]")
 
 
-@pytest.mark.parametrize(
-    "role", [None, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN]
-)
+@pytest.mark.parametrize("role", [None, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN])
 def test_other_roles_cannot_manage_funds(client, role):
     round_ = make_round()
     sign_in(client, make_user(role))

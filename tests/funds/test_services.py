@@ -61,9 +61,7 @@ def test_changing_a_fund_records_before_and_after():
     assert (event.before["name"], event.after["name"]) == ("Old name", "New name")
 
 
-@pytest.mark.parametrize(
-    "role", [None, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN]
-)
+@pytest.mark.parametrize("role", [None, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN])
 def test_only_programme_officers_set_up_funds(role):
     with pytest.raises(NotAllowed):
         services.save_fund(make_user(role), None, fund_details())

@@ -23,10 +23,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 import grants
-from grants.applications.models import Application, Document, EligibilityCheck, StaffNote
+from grants.applications.models import Application, Document
 from grants.extensions import db
 from grants.funds.models import Criterion, Fund, Question, Round
 from grants.organisations.models import Organisation
+from grants.screening.models import EligibilityCheck, StaffNote
 from tests.checks import PageProblem
 
 # Every fuzz test, under the profile conftest.py registers: 25 examples (FUZZ_EXAMPLES=500 for a

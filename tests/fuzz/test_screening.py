@@ -16,13 +16,13 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from grants.applications.forms_screening import SCREENING_OUTCOME_LABELS
 from grants.applications.models import Application, Channel
-from grants.applications.screening import AMOUNT_BANDS, SENT_STATUSES, SORT_COLUMNS
-from grants.applications.screening_actions import CHECKLIST_LABELS
 from grants.clock import utcnow
 from grants.extensions import db
 from grants.organisations.models import Organisation
+from grants.screening.checks import CHECKLIST_LABELS
+from grants.screening.forms import SCREENING_OUTCOME_LABELS
+from grants.screening.queue import AMOUNT_BANDS, SENT_STATUSES, SORT_COLUMNS
 from tests.applications.factories import (
     assisted_application,
     open_round,

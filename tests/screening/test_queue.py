@@ -10,13 +10,16 @@ import time
 import pytest
 from sqlalchemy import select
 
-from grants.applications import answers, screening, services
+from grants import transaction
+from grants.applications import answers, services
 from grants.applications.models import Application, Channel
 from grants.applications.states import ApplicationStatus
 from grants.extensions import db
 from grants.organisations.models import Organisation
 from grants.permissions import Role
 from grants.reference.models import Neighbourhood, Principle
+from grants.screening import export
+from grants.screening import services as screening
 from tests.applications.factories import (
     assisted_application,
     complete,
@@ -72,7 +75,7 @@ def queue(reference_data):
         principle=principles[2],
     )
     officer = make_user(Role.PROGRAMME_OFFICER)
-    services.screen(
+    screening.screen(
         officer, choir, outcome="eligible", checklist={}, message=None, link_for=lambda a: "/"
     )
     draft = start_application(first)
@@ -244,7 +247,10 @@ def clone_sent(template: Application, count: int) -> None:
 
 @pytest.fixture
 def sent(reference_data):
-    return submitted_application()
+    """A sent application, committed (and its receipt emailed) before the test's requests."""
+    application = submitted_application()
+    transaction.commit()
+    return application
 
 
 def test_the_queue_shows_fifty_a_page(client, officer, sent):
@@ -304,7 +310,7 @@ def test_the_export_is_a_streamed_csv_attachment(client, officer, queue):
 def test_the_export_holds_the_filtered_list_with_money_in_pounds(client, officer, queue):
     first, _ = queue["rounds"]
     rows = read_csv(client.get(f"/screening/export.csv?round={first.id}&sort=amount"))
-    assert rows[0] == screening.CSV_HEADINGS
+    assert rows[0] == export.CSV_HEADINGS
     assert [row[0] for row in rows[1:]] == [queue["lunch"].reference, queue["choir"].reference]
     lunch = dict(zip(rows[0], rows[1], strict=True))
     assert lunch["Amount requested (£)"] == "500.00"
@@ -341,19 +347,19 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_made_plain_text(client, o
 
 def test_neutralise_covers_every_formula_trigger():
     for trigger in ("=", "+", "-", "@", "\t", "\r"):
-        assert screening.neutralise(f"{trigger}1") == f"'{trigger}1"
-    assert screening.neutralise("Plain 1+1") == "Plain 1+1"
-    assert screening.neutralise("") == ""
+        assert export.neutralise(f"{trigger}1") == f"'{trigger}1"
+    assert export.neutralise("Plain 1+1") == "Plain 1+1"
+    assert export.neutralise("") == ""
 
 
 def test_csv_amounts_are_exact_pounds_and_pence():
-    assert screening.csv_pounds(0) == "0.00"
-    assert screening.csv_pounds(5) == "0.05"
-    assert screening.csv_pounds(123_456_789) == "1234567.89"
+    assert export.csv_pounds(0) == "0.00"
+    assert export.csv_pounds(5) == "0.05"
+    assert export.csv_pounds(123_456_789) == "1234567.89"
 
 
 def test_the_export_reads_and_sends_rows_a_batch_at_a_time(client, officer, sent, monkeypatch):
-    monkeypatch.setattr(screening, "EXPORT_BATCH_SIZE", 4)
+    monkeypatch.setattr(export, "EXPORT_BATCH_SIZE", 4)
     clone_sent(sent, 9)
     response = client.get("/screening/export.csv")
     chunks = [chunk.decode() if isinstance(chunk, bytes) else chunk for chunk in response.response]
@@ -365,9 +371,7 @@ def test_the_export_reads_and_sends_rows_a_batch_at_a_time(client, officer, sent
 # Who may see the queue
 
 
-@pytest.mark.parametrize(
-    "role", [None, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN]
-)
+@pytest.mark.parametrize("role", [None, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN])
 @pytest.mark.parametrize("path", ["/screening/", "/screening/export.csv"])
 def test_only_programme_officers_see_the_queue(client, role, path):
     sign_in(client, make_user(role))

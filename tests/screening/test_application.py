@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from grants import transaction
-from grants.applications import access, answers, screening, screening_actions, services
-from grants.applications.models import EligibilityCheck, StaffNote
+from grants.applications import access, answers, services
 from grants.applications.revisions import revisions_of
 from grants.applications.states import ApplicationStatus
 from grants.audit import AuditEvent
@@ -18,6 +17,8 @@ from grants.clock import utc_to_uk, utcnow
 from grants.errors import NotAllowed
 from grants.extensions import db
 from grants.permissions import Role
+from grants.screening import checks, notes
+from grants.screening.models import EligibilityCheck, StaffNote
 from tests.applications.factories import open_round, start_application, submitted_application
 from tests.checks import error_messages, soup_of
 from tests.factories import make_group, make_user, sign_in
@@ -97,20 +98,20 @@ def test_suggestions_name_what_is_missing(sent):
     sent.documents.clear()
     sent.neighbourhoods = []
     db.session.commit()
-    suggestions = screening_actions.suggest_checklist(sent)
+    suggestions = checks.suggest_checklist(sent)
     assert not suggestions["documents"].met
     assert suggestions["documents"].reason.startswith("Missing: Governing document")
-    assert suggestions["area"] == screening_actions.Suggestion(False, "No neighbourhood chosen")
+    assert suggestions["area"] == checks.Suggestion(False, "No neighbourhood chosen")
     assert suggestions["amount"].met and suggestions["dates"].met
 
 
 def test_a_group_type_the_round_names_is_suggested_as_eligible(sent):
     sent.round.eligible_org_types = ["constituted_group", "faith_group"]
     db.session.commit()
-    assert screening_actions.suggest_checklist(sent)["group_type"].met
+    assert checks.suggest_checklist(sent)["group_type"].met
     sent.round.eligible_org_types = ["registered_charity"]
     db.session.commit()
-    suggestion = screening_actions.suggest_checklist(sent)["group_type"]
+    suggestion = checks.suggest_checklist(sent)["group_type"]
     assert not suggestion.met and "Registered charity" in suggestion.reason
 
 
@@ -248,8 +249,8 @@ def test_notes_are_added_audited_and_listed_newest_first(client, officer, sent):
     for body in ("Called the treasurer", "Accounts look fine"):
         response = client.post(f"/screening/{sent.id}/notes", data={"note-body": body})
         assert response.status_code == 302
-    notes = screening.notes_for(sent)
-    assert [n.body for n in notes] == ["Accounts look fine", "Called the treasurer"]
+    listed = notes.notes_for(sent)
+    assert [n.body for n in listed] == ["Accounts look fine", "Called the treasurer"]
     text = page_text(client.get(f"/screening/{sent.id}"))
     assert text.index("Accounts look fine") < text.index("Called the treasurer")
     events = db.session.scalars(
@@ -276,7 +277,7 @@ def test_a_note_keeps_its_line_breaks_and_is_escaped_once(client, officer, sent)
 
 def test_only_staff_can_add_notes(sent):
     with pytest.raises(NotAllowed):
-        screening.add_note(sent.organisation.main_contact, sent, "I am not staff")
+        notes.add_note(sent.organisation.main_contact, sent, "I am not staff")
 
 
 def test_notes_never_reach_the_applicants_pages(client, officer, sent):
@@ -389,12 +390,10 @@ def test_a_sent_application_cannot_be_extended(client, officer, sent):
 # Who may see it
 
 
-@pytest.mark.parametrize(
-    "role", [None, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN]
-)
+@pytest.mark.parametrize("role", [None, Role.PANEL_MEMBER, Role.FINANCE_OFFICER, Role.ADMIN])
 def test_only_programme_officers_reach_the_officer_pages(client, sent, role):
     user = make_user(role)
-    if role is None:
+    if role is None:  # no roles: a group member
         make_group(user, name="Standish Walkers")
     sign_in(client, user)
     for path in (f"/screening/{sent.id}", "/screening/assisted", "/screening/assisted/new"):

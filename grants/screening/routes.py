@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -16,30 +15,32 @@ from flask import (
 )
 from flask_login import current_user
 
-from grants.applications import access, revisions, screening, screening_actions, services
-from grants.applications.forms_screening import (
-    SCREENING_OUTCOME_LABELS,
+from grants.applications import revisions
+from grants.applications.models import Application
+from grants.applications.services import accepting_submissions
+from grants.errors import DomainError, InvalidInput, add_to_form
+from grants.formatting import local_datetime
+from grants.pagination import paginate
+from grants.permissions import Permission, requires
+from grants.screening import access, checks, history, notes, services
+from grants.screening import assisted as assisted_entry
+from grants.screening import export as csv_export
+from grants.screening import queue as screening_queue
+from grants.screening.forms import (
     AssistedStartForm,
     EligibilityForm,
     ExtensionForm,
     NoteForm,
     QueueFilterForm,
 )
-from grants.applications.models import Application
-from grants.errors import DomainError, InvalidInput, NotFound, add_to_form
-from grants.formatting import local_datetime
-from grants.pagination import paginate
-from grants.permissions import Permission, requires
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
 SCREENER = Permission.SCREEN_APPLICATIONS
 
 
 def _load(application_id: int) -> Application:
-    try:
-        return access.get_for_viewing(current_user, application_id)
-    except NotFound:
-        abort(404)
+    """The application, or NotFound (the app's handler answers 404): its page's own answer."""
+    return access.get_for_screening(current_user, application_id)
 
 
 def _applicant_link(application: Application) -> str:
@@ -61,20 +62,20 @@ def _queue_args() -> dict[str, str]:
 @bp.route("/")
 @requires(SCREENER)
 def queue():
-    filters = screening.QueueFilters.from_args(request.args)
+    filters = screening_queue.QueueFilters.from_args(request.args)
     form = QueueFilterForm(request.args)
-    for name, choices in screening.filter_choices().items():
+    for name, choices in screening_queue.filter_choices().items():
         form[name].choices = [form[name].choices[0], *choices]
     args = {key: value for key, value in _queue_args().items() if key != "sort"}
     sort_urls = {
         key: url_for(".queue", **args, sort=f"-{key}" if filters.sort == key else key)
-        for key in screening.SORT_COLUMNS
+        for key in screening_queue.SORT_COLUMNS
     }
     return render_template(
         "screening/queue.html",
         filters_form=form,
         filters=filters,
-        page=paginate(screening.queue_query(filters), size=screening.QUEUE_PAGE_SIZE),
+        page=paginate(screening_queue.queue_query(filters), size=screening_queue.QUEUE_PAGE_SIZE),
         sort_urls=sort_urls,
         export_url=url_for(".export", **_queue_args()),
     )
@@ -84,9 +85,9 @@ def queue():
 @requires(SCREENER)
 def export():
     """The filtered queue as a spreadsheet, streamed so a large round never sits in memory."""
-    filters = screening.QueueFilters.from_args(request.args)
-    response = Response(stream_with_context(screening.export_csv(filters)), mimetype="text/csv")
-    filename = screening.export_filename()
+    filters = screening_queue.QueueFilters.from_args(request.args)
+    response = Response(stream_with_context(csv_export.export_csv(filters)), mimetype="text/csv")
+    filename = csv_export.export_filename()
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -94,7 +95,7 @@ def export():
 
 def _render(application: Application, failed=None, **forms):
     """The officer's page for one application; ``failed`` is a form just sent with errors."""
-    suggestions = screening_actions.suggest_checklist(application)
+    suggestions = checks.suggest_checklist(application)
     suggested = [key for key, suggestion in suggestions.items() if suggestion.met]
     return render_template(
         "screening/application.html",
@@ -107,15 +108,15 @@ def _render(application: Application, failed=None, **forms):
         or ExtensionForm(formdata=None, prefix="extension"),
         suggestions=suggestions,
         changes=revisions.latest_changes(application),
-        checks=screening.checks_for(application),
-        notes=screening.notes_for(application),
+        checks=history.checks_for(application),
+        notes=notes.notes_for(application),
         history=[
-            (event, screening.describe_event(event)) for event in screening.history_of(application)
+            (event, history.describe_event(event)) for event in history.history_of(application)
         ],
-        accepting=services.accepting_submissions(application),
-        how_it_reached_us=screening.HOW_IT_REACHED_US,
-        checklist_labels=screening_actions.CHECKLIST_LABELS,
-        outcome_labels=SCREENING_OUTCOME_LABELS,
+        accepting=accepting_submissions(application),
+        conflict=access.screening_conflict(current_user, application),
+        how_it_reached_us=assisted_entry.HOW_IT_REACHED_US,
+        checklist_labels=checks.CHECKLIST_LABELS,
     )
 
 
@@ -132,7 +133,7 @@ def add_note(application_id: int):
     form = NoteForm(prefix="note")
     if form.validate_on_submit():
         try:
-            screening.add_note(current_user, application, form.body.data)
+            notes.add_note(current_user, application, form.body.data)
         except DomainError as error:
             _show_error(form, error, "body")
         else:
@@ -148,7 +149,7 @@ def check(application_id: int):
     form = EligibilityForm(prefix="check")
     if form.validate_on_submit():
         try:
-            screening_actions.record_check(
+            services.record_check(
                 current_user,
                 application,
                 outcome=form.outcome.data,
@@ -171,7 +172,7 @@ def extend(application_id: int):
     form = ExtensionForm(prefix="extension")
     if form.validate_on_submit():
         try:
-            screening_actions.extend_deadline(
+            services.extend_deadline(
                 current_user,
                 application,
                 day=form.until.data,
@@ -190,20 +191,22 @@ def extend(application_id: int):
 @bp.route("/assisted")
 @requires(SCREENER)
 def assisted():
-    return render_template("screening/assisted.html", page=paginate(screening.assisted_query()))
+    return render_template(
+        "screening/assisted.html", page=paginate(assisted_entry.assisted_query())
+    )
 
 
 @bp.route("/assisted/new", methods=["GET", "POST"])
 @requires(SCREENER)
 def start_assisted():
     form = AssistedStartForm()
-    form.round.choices = [("", "Select a round"), *screening_actions.assisted_round_choices()]
-    form.organisation.choices = [("", "Select a group"), *screening_actions.group_choices()]
+    form.round.choices = [("", "Select a round"), *assisted_entry.assisted_round_choices()]
+    form.organisation.choices = [("", "Select a group"), *assisted_entry.group_choices()]
     if request.method == "GET" and request.args.get("organisation"):
         form.organisation.data = request.args["organisation"]  # a group just added for them
     if form.validate_on_submit():
         try:
-            application = screening_actions.start_assisted(
+            application = assisted_entry.start_assisted(
                 current_user,
                 round_id=form.round.data,
                 organisation_id=form.organisation.data,
@@ -220,7 +223,7 @@ def start_assisted():
 def _after_assisted_start(application: Application):
     """Straight on to the task list, unless the round has closed and the draft needs more time."""
     group = application.organisation.name
-    if not services.accepting_submissions(application):
+    if not accepting_submissions(application):
         flash(f"Started for {group}. The round has closed: give it more time before it can be sent")
         return redirect(url_for(".show", application_id=application.id, _anchor="extension"))
     flash(f"Application started for {group}. Enter their answers section by section", "success")

@@ -1,4 +1,4 @@
-"""Officers' screening forms: shape only. The rules (what a check needs, when a deadline may move,
+"""Screening forms: shape only. The rules (what a check needs, when a deadline may move,
 which file a scan may be) live in the services, which report breaches as form errors."""
 
 from __future__ import annotations
@@ -25,9 +25,12 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from grants.applications.models import CHANNEL_LABELS
-from grants.applications.screening import AMOUNT_BANDS, NOTE_MAX_LENGTH, SENT_STATUSES
-from grants.applications.screening_actions import ASSISTED_CHANNELS, CHECKLIST_LABELS
 from grants.forms import BaseForm, GovDateField, required
+from grants.screening.assisted import ASSISTED_CHANNELS
+from grants.screening.checks import CHECKLIST_LABELS
+from grants.screening.models import ScreeningOutcome
+from grants.screening.notes import NOTE_MAX_LENGTH
+from grants.screening.queue import AMOUNT_BANDS, SENT_STATUSES
 
 MESSAGE_MAX_LENGTH = 5000
 
@@ -84,11 +87,7 @@ class NoteForm(BaseForm):
     submit = SubmitField("Add note", widget=GovSubmitInput())
 
 
-SCREENING_OUTCOME_LABELS = {
-    "eligible": "Eligible",
-    "ineligible": "Not eligible",
-    "more_information": "More information needed",
-}
+SCREENING_OUTCOME_LABELS = {outcome.value: outcome.label for outcome in ScreeningOutcome}
 
 
 class EligibilityForm(BaseForm):

@@ -1,13 +1,14 @@
-"""One page per task-list section. Each saves on its own and returns to the task list."""
+"""Task-list sections about the project itself: the group, the project, where it happens, the
+principles it serves, who benefits and its planned outcomes. Each saves on its own."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import undefer
 
 from grants.applications import answers
-from grants.applications.blueprint import bp, load
+from grants.applications.blueprint import bp, load, render_section, saved_and_back
 from grants.applications.files import PendingFile
 from grants.applications.forms import (
     BeneficiariesForm,
@@ -25,17 +26,6 @@ from grants.permissions import signed_in
 from grants.reference import services as reference
 from grants.reference.maps import MapArea, render_svg
 from grants.reference.models import Neighbourhood
-
-
-def saved_and_back(application, message: str = "Your answers have been saved"):
-    flash(message, "success")
-    return redirect(url_for(".task_list", application_id=application.id))
-
-
-def render_section(template: str, application, form, **context):
-    return render_template(
-        f"applications/sections/{template}.html", application=application, form=form, **context
-    )
 
 
 @bp.route("/<int:application_id>/group", methods=["GET", "POST"])
@@ -56,12 +46,19 @@ def project(application_id: int):
     form = ProjectForm(obj=application)
     if form.validate_on_submit():
         recording = PendingFile(
-            request.files.get("description_recording"), DocumentKind.RECORDING, "description_recording", "description"
+            request.files.get("description_recording"),
+            DocumentKind.RECORDING,
+            "description_recording",
+            "description",
         )
         try:
             answers.save_project(
-                current_user, application, title=form.title.data, summary=form.summary.data,
-                description=form.description.data, recording=recording,
+                current_user,
+                application,
+                title=form.title.data,
+                summary=form.summary.data,
+                description=form.description.data,
+                recording=recording,
             )
         except DomainError as error:
             add_to_form(form, error)

@@ -1,0 +1,61 @@
+"""Who may screen an application, and who may record decisions on it: the staff conflicts.
+
+Seeing an application is the applications domain's answer (grants.applications.access); every
+screening page, PDF and file uses it. On top of that, screening has two conflict rules, enforced
+by the services and explained on the screening page before anyone tries:
+
+- nobody screens, or records a decision on, an application of a group they belong to (an officer
+  who also runs a community group leaves its applications to a colleague);
+- the officer who entered an assisted application does not screen it: another officer checks
+  what they typed in.
+"""
+
+from __future__ import annotations
+
+from grants.accounts.models import User
+from grants.applications import access as applications
+from grants.applications.models import Application
+from grants.errors import NotAllowed
+from grants.permissions import Permission
+
+OWN_GROUP = "You belong to {group}, so another programme officer must {verb} this application"
+ENTERED_IT = (
+    "You entered this application for the group, so another programme officer must screen it"
+)
+
+
+def get_for_screening(user: User, application_id: int) -> Application:
+    """The application for a screening page, or NotFound: the same answer its own page gives."""
+    return applications.get_for_viewing(user, application_id)
+
+
+def screening_conflict(user: User, application: Application) -> str | None:
+    """Why this person may not screen this application, or None when they may."""
+    if applications.is_member_of_group(user, application):
+        return OWN_GROUP.format(group=application.organisation.name, verb="screen")
+    if application.entered_by_id is not None and application.entered_by_id == user.id:
+        return ENTERED_IT
+    return None
+
+
+def decision_conflict(user: User, application: Application) -> str | None:
+    """Why this person may not record a panel stage or decision on this application, or None."""
+    if applications.is_member_of_group(user, application):
+        return OWN_GROUP.format(group=application.organisation.name, verb="record decisions on")
+    return None
+
+
+def check_may_screen(user: User, application: Application) -> None:
+    if not user.can(Permission.SCREEN_APPLICATIONS):
+        raise NotAllowed("Only programme officers can screen applications")
+    conflict = screening_conflict(user, application)
+    if conflict:
+        raise NotAllowed(conflict)
+
+
+def check_may_decide(user: User, application: Application) -> None:
+    if not user.can(Permission.SCREEN_APPLICATIONS):
+        raise NotAllowed("Only programme officers can record panel decisions")
+    conflict = decision_conflict(user, application)
+    if conflict:
+        raise NotAllowed(conflict)

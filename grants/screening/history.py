@@ -1,0 +1,60 @@
+"""An application's story for officers: every audited change in plain words, and past checks."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from grants.applications import sections
+from grants.applications.models import Application
+from grants.applications.states import ApplicationStatus
+from grants.audit import AuditEvent
+from grants.extensions import db
+from grants.screening.models import EligibilityCheck
+
+S = ApplicationStatus
+
+
+def history_of(application: Application) -> list[AuditEvent]:
+    """Every audited change to the application, oldest first: who did what, and when."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "Application", AuditEvent.object_id == str(application.id))
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def checks_for(application: Application) -> list[EligibilityCheck]:
+    query = (
+        select(EligibilityCheck)
+        .where(EligibilityCheck.application_id == application.id)
+        .options(joinedload(EligibilityCheck.officer))
+        .order_by(EligibilityCheck.created_at.desc(), EligibilityCheck.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+# Reading the history
+
+_EVENT_TEXT = {
+    "started": "Started",
+    "deleted": "Deleted",
+    "document_saved": "Files changed",
+    "extension_granted": "Deadline extended",
+    "note_added": "Staff note added",
+}
+_SECTION_TITLES = {s.key: s.title for s in [*sections.SECTIONS, sections.DECLARATION]}
+
+
+def describe_event(event: AuditEvent) -> str:
+    """An audit action in words an officer reads at a glance."""
+    action = event.action.removeprefix("application.")
+    if action == S.SUBMITTED:
+        return "Sent again" if (event.after or {}).get("resubmission") else "Sent"
+    if action in {status.value for status in ApplicationStatus}:
+        return f"Status changed to {S(action).label.lower()}"
+    if action in _EVENT_TEXT:
+        return _EVENT_TEXT[action]
+    section = action.removesuffix("_saved")
+    return f"{_SECTION_TITLES[section]} saved" if section in _SECTION_TITLES else event.action
