@@ -6,11 +6,13 @@ import os
 from pathlib import Path
 
 from flask import Flask, send_from_directory
+from flask_talisman import Talisman
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, Config, ProductionConfig
-from grants.extensions import csrf, db, limiter, login_manager, mail, migrate, talisman
+from grants import urls
+from grants.extensions import csrf, db, limiter, login_manager, mail, migrate
 from grants.permissions import enforce_access, public
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -45,6 +47,7 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
 
     _init_templates(app)
     _init_extensions(app)
+    urls.register(app)  # before any route is added
     _register_blueprints(app)
     _register_assets(app)
     from grants import cli, handlers, transaction
@@ -94,7 +97,9 @@ def _init_extensions(app: Flask) -> None:
         app.config["MAIL_BACKEND"] = "smtp" if app.config.get("MAIL_SERVER") else "file"
     mail.init_app(app)
     limiter.init_app(app)
-    talisman.init_app(
+    # Talisman keeps its settings on the instance, so each app gets its own: building a
+    # production app (in a test, say) must not switch HTTPS redirects on for another app.
+    Talisman(
         app,
         content_security_policy=CONTENT_SECURITY_POLICY,
         content_security_policy_nonce_in=["script-src"],

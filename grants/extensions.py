@@ -31,5 +31,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
-talisman = Talisman()
+talisman = Talisman()  # only for its per-view decorator; each app builds its own in create_app
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -9,7 +9,8 @@ because the response is an error. Other domain errors belong to a form and stay 
 
 from __future__ import annotations
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, Response, abort, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -42,8 +43,18 @@ def reject_nul_bytes():
         abort(400)
 
 
+def keep_private_pages_out_of_caches(response: Response) -> Response:
+    """A signed-in page or download is for one person: no shared computer's browser cache or
+    proxy may keep it (a library PC's next user pressing Back must not see it). The public
+    assets stay cacheable."""
+    if request.endpoint != "static" and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def register(app: Flask) -> None:
     app.before_request(reject_nul_bytes)
+    app.after_request(keep_private_pages_out_of_caches)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -68,3 +68,39 @@ def test_postgres_urls_use_psycopg_3():
     assert database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
     assert database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
     assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def _with_huge_ids(rule) -> str:
+    """The rule's URL with every id beyond 64 bits and every other part a harmless word."""
+    path = re.sub(r"<int:[^>]+>", "99999999999999999999", rule.rule)
+    return re.sub(r"<(?:[^:>]+:)?[^>]+>", "x", path)
+
+
+def _rules_with_ids(app):
+    return [rule for rule in app.url_map.iter_rules() if "<int:" in rule.rule]
+
+
+def test_ids_beyond_64_bits_are_not_found_on_every_route(app, client):
+    """Before: /applications/99999999999999999999 was a 500 (too big for the database)."""
+    from grants.permissions import Role
+    from tests.factories import make_user, sign_in
+
+    rules = _rules_with_ids(app)
+    assert len(rules) > 20  # the walker really walks
+    sign_in(client, make_user(*Role))
+    for rule in rules:
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(_with_huge_ids(rule), method=method)
+            assert response.status_code == 404, (method, rule.rule, response.status_code)
+
+
+def test_signed_in_pages_and_downloads_are_never_cached(client):
+    from tests.factories import make_user, sign_in
+
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    sign_in(client, make_user())
+    for path in ("/", "/home", "/groups/"):
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+    asset = client.get("/assets/application.css")
+    asset.close()  # a file response: release the file it streams from
+    assert "no-store" not in asset.headers.get("Cache-Control", "")
