@@ -12,11 +12,30 @@ from wtforms.validators import Email, InputRequired, Length, Optional, StopValid
 from grants.money import MoneyError, format_pence, parse_pounds
 from grants.numbers import whole_number
 
+# Invisible characters that reorder the text around them: "gpj.exe" shown as "exe.jpg", or a
+# name that reads differently in an officer's list than it was typed. Nobody needs them in an
+# answer to a form, so they are removed from every text field on the way in.
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+
+
+def strip_bidi_controls(value):
+    return value.translate(BIDI_CONTROLS) if isinstance(value, str) else value
+
 
 class BaseForm(FlaskForm):
     """A CSRF-protected form whose errors feed base.html's single error summary."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            """Every text field (and text area) strips bidirectional controls first."""
+            if issubclass(unbound_field.field_class, StringField):
+                filters = unbound_field.kwargs.get("filters", ())
+                options = {**options, "filters": (strip_bidi_controls, *filters)}
+            return unbound_field.bind(form=form, **options)
 
     def add_error(self, field_name: str | None, message: str) -> None:
         """Attach a service's DomainError to the field it concerns (or to the form as a whole)."""

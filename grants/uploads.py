@@ -31,6 +31,23 @@ RECORDING_TYPES = {
     "video/quicktime": "QuickTime video",
     "video/x-m4v": "M4V video",
 }
+# The file name extensions each type may carry; a download gets the first when its name has none
+# of them (so a PDF uploaded as "minutes.html" downloads as "minutes.pdf", never as a web page).
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "audio/mpeg": (".mp3",),
+    "audio/mp4": (".m4a", ".mp4"),
+    "audio/x-wav": (".wav",),
+    "audio/ogg": (".ogg", ".oga"),
+    "video/mp4": (".mp4",),
+    "video/webm": (".webm",),
+    "video/quicktime": (".mov",),
+    "video/x-m4v": (".m4v",),
+}
 # filetype names some formats differently from the registered media type.
 _ALIASES = {"audio/wav": "audio/x-wav", "audio/m4a": "audio/mp4", "audio/x-m4a": "audio/mp4"}
 _HEADER_BYTES = 8192
@@ -106,6 +123,16 @@ def _safe_name(filename: str) -> str:
     name = Path(filename.replace("\\", "/")).name
     name = "".join(ch for ch in name if ch.isprintable()).strip()
     return name[-200:] or "file"
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The name to download a file as: what the person called it, with the extension of the type
+    its content was found to be."""
+    extensions = EXTENSIONS.get(content_type)
+    path = Path(original_name)
+    if not extensions or path.suffix.lower() in extensions:
+        return original_name
+    return (path.stem if path.suffix else original_name) + extensions[0]
 
 
 def discard(stored_name: str) -> None:

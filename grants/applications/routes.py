@@ -186,6 +186,6 @@ def download(application_id: int, document_id: int):
         path,
         mimetype=document.content_type,
         as_attachment=True,
-        download_name=document.original_name,
+        download_name=uploads.download_name(document.original_name, document.content_type),
         max_age=0,
     )
