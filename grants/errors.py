@@ -26,8 +26,9 @@ class InvalidInput(DomainError):
         self.errors = errors
 
 
-def add_to_form(form, error: DomainError) -> None:
-    """Show a service's error on the form, against the fields it names.
+def add_to_form(form, error: DomainError, default_field: str | None = None) -> None:
+    """Show a service's error on the form, against the fields it names (or ``default_field``,
+    the form's main question, when it names none).
 
     A refused request keeps nothing: whatever the services flushed before the refusal is rolled
     back now, so the page drawn with the error shows what is really saved.
@@ -37,7 +38,7 @@ def add_to_form(form, error: DomainError) -> None:
         for field, message in error.errors.items():
             form.add_error(field, message)
     else:
-        form.add_error(error.field, error.message)
+        form.add_error(error.field or default_field, error.message)
 
 
 def flash_refusal(error: DomainError, category: str = "information") -> None:

@@ -24,11 +24,6 @@ ENTERED_IT = (
 )
 
 
-def get_for_screening(user: User, application_id: int) -> Application:
-    """The application for a screening page, or NotFound: the same answer its own page gives."""
-    return applications.get_for_viewing(user, application_id)
-
-
 def screening_conflict(user: User, application: Application) -> str | None:
     """Why this person may not screen this application, or None when they may."""
     if applications.is_member_of_group(user, application):

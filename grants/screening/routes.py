@@ -15,10 +15,11 @@ from flask import (
 )
 from flask_login import current_user
 
+from grants.applications import access as applications_access
 from grants.applications import revisions
 from grants.applications.models import Application
 from grants.applications.services import accepting_submissions
-from grants.errors import DomainError, InvalidInput, add_to_form
+from grants.errors import DomainError, add_to_form
 from grants.formatting import local_datetime
 from grants.pagination import paginate
 from grants.permissions import Permission, requires
@@ -40,19 +41,12 @@ SCREENER = Permission.SCREEN_APPLICATIONS
 
 def _load(application_id: int) -> Application:
     """The application, or NotFound (the app's handler answers 404): its page's own answer."""
-    return access.get_for_screening(current_user, application_id)
+    return applications_access.get_for_viewing(current_user, application_id)
 
 
 def _applicant_link(application: Application) -> str:
     """Where emails about a screening decision send the group."""
     return url_for("applications.show", application_id=application.id, _external=True)
-
-
-def _show_error(form, error: DomainError, default_field: str) -> None:
-    """Put a service's refusal against the field it concerns, or the form's main question."""
-    if not isinstance(error, InvalidInput):
-        error.field = error.field or default_field
-    add_to_form(form, error)
 
 
 def _queue_args() -> dict[str, str]:
@@ -135,7 +129,7 @@ def add_note(application_id: int):
         try:
             notes.add_note(current_user, application, form.body.data)
         except DomainError as error:
-            _show_error(form, error, "body")
+            add_to_form(form, error, "body")
         else:
             flash("Your note has been added", "success")
             return redirect(url_for(".show", application_id=application.id, _anchor="notes"))
@@ -158,7 +152,7 @@ def check(application_id: int):
                 link_for=_applicant_link,
             )
         except DomainError as error:
-            _show_error(form, error, "outcome")
+            add_to_form(form, error, "outcome")
         else:
             flash(f"Check saved. The application is now: {application.status.label}", "success")
             return redirect(url_for(".show", application_id=application.id))
@@ -180,7 +174,7 @@ def extend(application_id: int):
                 reason=form.reason.data,
             )
         except DomainError as error:
-            _show_error(form, error, "until")
+            add_to_form(form, error, "until")
         else:
             until = local_datetime(application.extension_until)
             flash(f"The application can now be sent until {until}", "success")
@@ -214,7 +208,7 @@ def start_assisted():
                 scan=form.scan.data,
             )
         except DomainError as error:
-            _show_error(form, error, "round")
+            add_to_form(form, error, "round")
         else:
             return _after_assisted_start(application)
     return render_template("screening/start_assisted.html", form=form)
