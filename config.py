@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
@@ -22,6 +23,16 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _env_list(name: str) -> list[str] | None:
+    """A comma-separated setting as a list, or None when it is not set."""
+    value = os.environ.get(name)
+    return [item.strip() for item in value.split(",") if item.strip()] if value else None
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
 class Config:
     """Settings shared by every environment; secure defaults, overridden only where needed."""
 
@@ -36,6 +47,13 @@ class Config:
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Wigan Council")
     SERVICE_EMAIL = os.environ.get("SERVICE_EMAIL", "communityfund@example.org")
 
+    # Where people reach the service. Every link in an email is built from it, never from the
+    # request's Host header, which whoever sends the request chooses.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Host names the service answers to; a request for any other gets 400. None answers any host
+    # (development only: production defaults to BASE_URL's host).
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -46,7 +64,16 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per 5 minutes")
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10 per 5 minutes")
+    # Failed sign-ins, not sign-ins: one account, then one address (a library or community
+    # centre shares one). A successful sign-in never counts.
+    SIGN_IN_FAILURES_PER_ACCOUNT = os.environ.get(
+        "SIGN_IN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"
+    )
+    SIGN_IN_FAILURES_PER_ADDRESS = os.environ.get(
+        "SIGN_IN_FAILURES_PER_ADDRESS", "50 per 15 minutes"
+    )
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "30 per hour")
 
     # Email: SMTP when MAIL_SERVER is set, otherwise files in the outbox folder.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
@@ -68,6 +95,7 @@ class Config:
 
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 60 * 60)
     INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 7)
+    EMAIL_CONFIRMATION_MAX_AGE = _env_int("EMAIL_CONFIRMATION_MAX_AGE", 3 * 24 * 60 * 60)
     PAGE_SIZE = 50
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "community-fund-demo")
@@ -83,6 +111,9 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
+    BASE_URL = "http://localhost"
+    # The test client's host, and the browser tests' live server.
+    TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
     # conftest.py points SQLite at a temporary file so a browser test's server thread shares it.
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
     WTF_CSRF_ENABLED = False
@@ -103,16 +134,32 @@ class ProductionConfig(Config):
     PROXY_FIX = os.environ.get("PROXY_FIX", "true").lower() == "true"
 
     @staticmethod
-    def required_settings() -> dict[str, str]:
-        """The secrets a deployment must give; read when the app starts, not at import."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+    def required_settings() -> dict:
+        """The settings a deployment must give; read when the app starts, not at import."""
+        required = ("SECRET_KEY", "DATABASE_URL", "BASE_URL")
+        missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
                 "ProductionConfig needs these environment variables: " + ", ".join(missing)
             )
+        base_url = os.environ["BASE_URL"]
+        if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).hostname:
+            raise RuntimeError(
+                "BASE_URL must be a full address, such as https://grants.example.org"
+            )
+        # Limits counted in one process's memory are lost on restart and not shared between
+        # workers, so an attacker's failed sign-ins spread over workers would barely count.
+        storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        if storage.startswith("memory://") and not _env_flag("RATELIMIT_ALLOW_MEMORY"):
+            raise RuntimeError(
+                "ProductionConfig needs RATELIMIT_STORAGE_URI (such as redis://...) for rate "
+                "limits; set RATELIMIT_ALLOW_MEMORY=1 to run a single process without one"
+            )
         return {
             "SECRET_KEY": os.environ["SECRET_KEY"],
             "SQLALCHEMY_DATABASE_URI": database_url(os.environ["DATABASE_URL"]),
+            "BASE_URL": base_url,
+            "TRUSTED_HOSTS": _env_list("TRUSTED_HOSTS") or [urlsplit(base_url).hostname],
         }
 
 

@@ -37,7 +37,9 @@ def create_app(config: type[Config] | str | None = None) -> Flask:
     """Build the application. ``config`` is a Config class or one of CONFIGS' names."""
     if config is None or isinstance(config, str):
         config = CONFIGS[config or os.environ.get("GRANTS_ENV", "development")]
-    app = Flask(__name__, static_folder=None, instance_path=str(PACKAGE_DIR.parent / "instance"))
+    app = urls.Application(
+        __name__, static_folder=None, instance_path=str(PACKAGE_DIR.parent / "instance")
+    )
     app.config.from_object(config)
     if issubclass(config, ProductionConfig):
         app.config.update(config.required_settings())
@@ -127,7 +129,8 @@ def _init_extensions(app: Flask) -> None:
         if number is None:
             return None
         user = db.session.get(User, number)
-        if user is None or user.session_token != token:
+        # A closed account's sessions end with it: Flask-Login checks is_active only at sign-in.
+        if user is None or user.session_token != token or not user.is_active_account:
             return None
         return user
 

@@ -119,6 +119,16 @@ def access_of(view: Callable) -> Access | None:
     return getattr(view, ACCESS_ATTRIBUTE, None)
 
 
+BEFORE_CONFIRMATION_ATTRIBUTE = "_grants_before_confirmation"
+
+
+def before_email_confirmed(view: F) -> F:
+    """Open this signed-in page to someone whose email address is not confirmed yet (confirming,
+    resending the link, signing out). Every other signed-in page sends them to confirm first."""
+    setattr(view, BEFORE_CONFIRMATION_ATTRIBUTE, True)
+    return view
+
+
 def enforce_access():
     """``before_request`` hook: apply the endpoint's declaration; refuse undeclared endpoints."""
     if request.endpoint is None:
@@ -131,6 +141,8 @@ def enforce_access():
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    if not current_user.email_confirmed and not getattr(view, BEFORE_CONFIRMATION_ATTRIBUTE, False):
+        return redirect(url_for("accounts.confirm_your_email"))
     if access.kind == "permission" and not current_user.can(access.permission):
         abort(403)
     return None

@@ -15,17 +15,26 @@ PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
 
 
-def make_user(*roles: Role | None, email: str | None = None, name: str | None = None) -> User:
+def make_user(
+    *roles: Role | None,
+    email: str | None = None,
+    name: str | None = None,
+    confirmed: bool = True,
+) -> User:
     """A person with these roles: ``make_user()`` has none (they apply through their groups),
     ``make_user(Role.ADMIN, Role.PROGRAMME_OFFICER)`` combines two. ``None`` stands for no role,
-    so a parametrised test can include "a person with no roles" among the roles it tries."""
+    so a parametrised test can include "a person with no roles" among the roles it tries.
+    ``confirmed=False`` makes someone who has not yet followed their confirmation link."""
     number = next(_numbers)
-    return accounts.create_user(
+    user = accounts.create_user(
         email=email or f"person{number}@example.org",
         full_name=name or f"Person {number}",
         password=PASSWORD,
         roles={role for role in roles if role is not None},
     )
+    if not confirmed:
+        user.email_confirmed_at = None
+    return user
 
 
 def group_details(**overrides) -> organisations.GroupDetails:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import url_for
 
 from config import ProductionConfig
 from grants import create_app
@@ -37,6 +38,8 @@ def test_protective_headers(client, path):
 def production_app(monkeypatch, app, make_app):
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
     monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("BASE_URL", "https://grants.example.org")
+    monkeypatch.setenv("RATELIMIT_ALLOW_MEMORY", "1")
     return make_app(ProductionConfig)
 
 
@@ -53,13 +56,35 @@ def test_production_redirects_plain_http_to_https(production_app):
     assert response.headers["Location"].startswith("https://")
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "BASE_URL"])
 def test_production_refuses_to_start_without_secrets(monkeypatch, missing):
     monkeypatch.setenv("SECRET_KEY", "x")
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/grants")
+    monkeypatch.setenv("BASE_URL", "https://grants.example.org")
+    monkeypatch.setenv("RATELIMIT_ALLOW_MEMORY", "1")
     monkeypatch.delenv(missing)
     with pytest.raises(RuntimeError, match=missing):
         create_app(ProductionConfig)
+
+
+def test_production_refuses_to_count_rate_limits_in_memory_unless_told(monkeypatch, make_app, app):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("BASE_URL", "https://grants.example.org")
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+        create_app(ProductionConfig)
+    monkeypatch.setenv("RATELIMIT_ALLOW_MEMORY", "1")
+    assert make_app(ProductionConfig).config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_production_answers_only_its_own_host(production_app):
+    client = production_app.test_client()
+    assert client.get("/sign-in", base_url="https://grants.example.org").status_code == 200
+    assert client.get("/sign-in", base_url="https://evil.example").status_code == 400
+    with production_app.app_context():
+        link = url_for("accounts.reset_password", token="t")
+    assert link == "https://grants.example.org/password-reset/t"
 
 
 def test_postgres_urls_use_psycopg_3():

@@ -35,6 +35,10 @@ class User(UserMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the person proved they read this mailbox (a confirmation or invitation link). Until
+    # then the account can only confirm: an address nobody has proven never receives our mail
+    # about groups and money.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Part of the Flask-Login id: changing it (on a password change) signs out every other session.
     session_token: Mapped[str] = mapped_column(String(40), default=new_session_token)
 
@@ -54,6 +58,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.is_active_account
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -98,6 +106,7 @@ class UserRole(db.Model):
 
 class AnonymousUser(AnonymousUserMixin):
     is_staff = False
+    email_confirmed = False
     roles: frozenset[Role] = frozenset()
 
     def can(self, permission: Permission) -> bool:

@@ -6,11 +6,11 @@ import logging
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from grants import transaction
-from grants.accounts import services
-from grants.accounts.models import Invitation
+from grants.accounts import services, staff_invitations
+from grants.accounts.models import Invitation, User
 from grants.audit import AuditEvent
 from grants.clock import utcnow
 from grants.errors import DomainError, NotAllowed
@@ -30,7 +30,7 @@ def _link(captured: list):
 def test_registration_stores_an_argon2_hash_never_the_password(caplog):
     caplog.set_level(logging.DEBUG)
     user = services.register_applicant(
-        email=" New@Example.org ", full_name="New Person", password=PASSWORD
+        email=" New@Example.org ", full_name="New Person", password=PASSWORD, link_for=_link([])
     )
     assert user.email == "new@example.org"
     assert set(user.roles) == set()  # anyone may register; roles come only from an admin
@@ -51,15 +51,23 @@ def test_registration_stores_an_argon2_hash_never_the_password(caplog):
 def test_weak_passwords_are_refused(password, message):
     with pytest.raises(DomainError, match=message) as raised:
         services.register_applicant(
-            email="new@example.org", full_name="New Person", password=password
+            email="new@example.org", full_name="New Person", password=password, link_for=_link([])
         )
     assert raised.value.field == "password"
 
 
-def test_an_email_address_has_one_account():
-    make_user(email="taken@example.org")
-    with pytest.raises(DomainError, match="already exists"):
-        services.register_applicant(email="TAKEN@example.org", full_name="X Y", password=PASSWORD)
+def test_an_email_address_has_one_account_and_its_owner_hears_of_another_attempt(outbox):
+    owner = make_user(email="taken@example.org")
+    tokens: list[str] = []
+    made = services.register_applicant(
+        email="TAKEN@example.org", full_name="X Y", password=PASSWORD, link_for=_link(tokens)
+    )
+    transaction.commit()
+    assert made is None and tokens == []
+    assert db.session.scalar(select(func.count(User.id))) == 1
+    assert [message.to for message in outbox] == [[owner.email]]
+    assert "Someone tried to create" in outbox[0].subject
+    assert "http://localhost/password-reset" in outbox[0].body
 
 
 def test_authenticate_checks_password_and_refuses_inactive_accounts():
@@ -72,8 +80,8 @@ def test_authenticate_checks_password_and_refuses_inactive_accounts():
     assert services.authenticate("a@example.org", PASSWORD) is None
 
 
-def test_password_reset_link_works_once(outbox):
-    user = make_user()
+def test_password_reset_link_works_once_and_proves_the_address(outbox):
+    user = make_user(confirmed=False)
     tokens: list[str] = []
     services.request_password_reset(user.email, _link(tokens))
     transaction.commit()
@@ -84,6 +92,7 @@ def test_password_reset_link_works_once(outbox):
     services.reset_password(tokens[0], "a brand new passphrase")
     assert services.authenticate(user.email, "a brand new passphrase") == user
     assert user.get_id() != old_session  # other sessions are signed out
+    assert user.email_confirmed  # the link was emailed to them
     with pytest.raises(DomainError, match="already been used"):
         services.reset_password(tokens[0], "another new passphrase")
 
@@ -111,32 +120,35 @@ def test_tampered_reset_tokens_are_refused():
 def test_admin_invitation_creates_an_account_with_the_role(outbox):
     admin = make_user(Role.ADMIN)
     tokens: list[str] = []
-    services.invite(
+    staff_invitations.invite(
         admin, email="Panel@Example.org", role=Role.PANEL_MEMBER, link_for=_link(tokens)
     )
     transaction.commit()
     assert outbox[0].to == ["panel@example.org"]
-    user = services.accept_invitation(tokens[0], full_name="Pat Panel", password=PASSWORD)
+    user = staff_invitations.accept_invitation(tokens[0], full_name="Pat Panel", password=PASSWORD)
     assert set(user.roles) == {Role.PANEL_MEMBER} and user.email == "panel@example.org"
+    assert user.email_confirmed  # the link went to that mailbox
     with pytest.raises(DomainError, match="already been used"):
-        services.accept_invitation(tokens[0], full_name="Pat Panel", password=PASSWORD)
+        staff_invitations.accept_invitation(tokens[0], full_name="Pat Panel", password=PASSWORD)
 
 
 def test_expired_invitation_cannot_be_used(outbox):
     admin = make_user(Role.ADMIN)
     tokens: list[str] = []
-    invitation = services.invite(
+    invitation = staff_invitations.invite(
         admin, email="late@example.org", role=Role.FINANCE_OFFICER, link_for=_link(tokens)
     )
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    assert services.open_invitation(tokens[0]) is None
+    assert staff_invitations.open_invitation(tokens[0]) is None
 
 
 def test_only_a_hash_of_the_invitation_token_is_stored(outbox):
     admin = make_user(Role.ADMIN)
     tokens: list[str] = []
-    services.invite(admin, email="x@example.org", role=Role.PANEL_MEMBER, link_for=_link(tokens))
+    staff_invitations.invite(
+        admin, email="x@example.org", role=Role.PANEL_MEMBER, link_for=_link(tokens)
+    )
     stored = db.session.scalar(select(Invitation.token_hash))
     assert tokens[0] not in stored
 
@@ -145,12 +157,12 @@ def test_an_invitation_from_before_roles_combined_makes_an_account_with_no_role(
     """Old "applicant" invitations were migrated to an empty role: they still work."""
     admin = make_user(Role.ADMIN)
     tokens: list[str] = []
-    invitation = services.invite(
+    invitation = staff_invitations.invite(
         admin, email="old@example.org", role=Role.PANEL_MEMBER, link_for=_link(tokens)
     )
     invitation.role = None
     db.session.flush()
-    user = services.accept_invitation(tokens[0], full_name="Old Invite", password=PASSWORD)
+    user = staff_invitations.accept_invitation(tokens[0], full_name="Old Invite", password=PASSWORD)
     assert set(user.roles) == set()
 
 
@@ -226,8 +238,10 @@ def test_an_invitation_works_once_even_when_two_acceptances_race(outbox):
 
     admin = make_user(Role.ADMIN)
     tokens: list[str] = []
-    services.invite(admin, email="race@example.org", role=Role.ADMIN, link_for=_link(tokens))
-    first = services.open_invitation(tokens[0])
+    staff_invitations.invite(
+        admin, email="race@example.org", role=Role.ADMIN, link_for=_link(tokens)
+    )
+    first = staff_invitations.open_invitation(tokens[0])
     invitations.use(first)
     stale = InvitationModel(id=first.id, accepted_at=None, expires_at=first.expires_at)
     with pytest.raises(DomainError, match="already been used"):
@@ -240,3 +254,24 @@ def test_only_admins_change_roles(roles):
     with pytest.raises(NotAllowed):
         services.grant_role(make_user(*roles), person, Role.ADMIN)
     assert set(person.roles) == set()
+
+
+def test_inviting_an_existing_account_changes_nothing_until_its_owner_accepts(outbox):
+    admin = make_user(Role.ADMIN)
+    owner = make_user(email="owner@example.org")
+    tokens: list[str] = []
+    staff_invitations.invite(
+        admin, email="Owner@example.org", role=Role.FINANCE_OFFICER, link_for=_link(tokens)
+    )
+    transaction.commit()
+    assert set(owner.roles) == set()
+    assert outbox[0].to == ["owner@example.org"] and "already have an account" in outbox[0].body
+    with pytest.raises(NotAllowed, match="sent to owner@example.org"):
+        staff_invitations.accept_role_invitation(admin, tokens[0])
+    with pytest.raises(DomainError, match="already exists"):  # nor make a second account
+        staff_invitations.accept_invitation(tokens[0], full_name="Someone Else", password=PASSWORD)
+    old_session = owner.session_token
+    staff_invitations.accept_role_invitation(owner, tokens[0])
+    assert set(owner.roles) == {Role.FINANCE_OFFICER} and owner.session_token != old_session
+    with pytest.raises(DomainError, match="already been used"):
+        staff_invitations.accept_role_invitation(owner, tokens[0])

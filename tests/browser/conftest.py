@@ -44,6 +44,25 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
+def _read_whole(app):
+    """Hand the server each response whole, its file closed.
+
+    When a page moves on before a script has downloaded, the development server drops the
+    connection without closing the file it was streaming; the file is then closed by the garbage
+    collector with a ResourceWarning, which fails whichever test happens to be running.
+    """
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app) -> Iterator[str]:
     """The app on 127.0.0.1 at a port the OS picks, so parallel runs never collide."""
@@ -52,7 +71,7 @@ def live_server(app) -> Iterator[str]:
     # reach pytest's log capture, which shows them beside a failing test.
     quiet = logging.NullHandler()
     server_log.addHandler(quiet)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:

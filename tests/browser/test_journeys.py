@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import current_app
 from playwright.sync_api import expect
 
 from grants.organisations.models import INCOME_LABELS, TYPE_LABELS, IncomeBand, OrganisationType
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_group, make_user
 
 NAME = "Asha Patel"
 EMAIL = "asha.patel@example.org"
@@ -27,6 +28,14 @@ def register(page, *, name: str, email: str) -> None:
     page.get_by_label("Create a password", exact=True).fill(PASSWORD)
     page.get_by_label("Confirm password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Create account", exact=True).click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    confirm_email(page, email)
+
+
+def confirm_email(page, email: str) -> None:
+    """Follow the confirmation link emailed to ``email``, in this browser."""
+    (message,) = [m for m in current_app.extensions["mailman"].outbox if m.to == [email]]
+    page.goto(re.search(r"https?://[^/\s]+(/confirm-email/\S+)", message.body)[1])
 
 
 def add_registered_charity(page, *, name: str, postcode: str) -> None:
@@ -76,8 +85,10 @@ def test_applicant_registers_adds_a_group_and_signs_out(request, javascript):
     main = page.get_by_role("main")
     expect(main).to_contain_text("WN1 1AA")
     expect(main).not_to_contain_text("wn1 1aa")
-    members = main.get_by_role("listitem").filter(has_text=NAME)
-    expect(members).to_have_text(f"{NAME} (main contact)")
+    member = main.locator(".govuk-summary-list__row").filter(
+        has=page.locator(".govuk-summary-list__key", has_text=NAME)
+    )
+    expect(member).to_contain_text("Main contact")
 
     page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_text("You have signed out")).to_be_visible()
@@ -100,3 +111,35 @@ def test_wrong_password_shows_the_problem_and_keeps_the_email(page):
     expect(page.get_by_label("Email address", exact=True)).to_have_value(user.email)
     expect(page.get_by_label("Password", exact=True)).to_have_value("")
     expect(page.get_by_role("button", name="Sign out", exact=True)).to_have_count(0)
+
+
+def test_invited_person_registers_from_the_invitation_and_is_a_member_at_once(page):
+    """A member invites a neighbour by email; the neighbour has no account yet, creates one from
+    the invitation and lands in the group, with no second link to follow and no email to confirm.
+    """
+    member = make_user(name="Joan Hart")
+    group = make_group(member, name="Ince Allotment Society")
+    page.goto("/sign-in")
+    page.get_by_label("Email address", exact=True).fill(member.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.goto(f"/groups/{group.id}")
+    page.get_by_role("link", name="Invite someone to join this group").click()
+    page.get_by_label("Email address", exact=True).fill(EMAIL)
+    page.get_by_role("button", name=re.compile("invitation", re.I)).click()
+    expect(page.get_by_text(f"We have sent an invitation to {EMAIL}")).to_be_visible()
+    page.get_by_role("button", name="Sign out", exact=True).click()
+
+    (message,) = [m for m in current_app.extensions["mailman"].outbox if m.to == [EMAIL]]
+    page.goto(re.search(r"https?://[^/\s]+(/groups/invitations/\S+)", message.body)[1])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join Ince Allotment Society")
+    page.get_by_role("button", name="Create an account and join").click()
+    page.get_by_label("Full name", exact=True).fill(NAME)
+    page.get_by_label("Create a password", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirm password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Create account and join", exact=True).click()
+
+    expect(page).to_have_url(re.compile(rf"/groups/{group.id}$"))
+    expect(page.get_by_text("You are a member of Ince Allotment Society")).to_be_visible()
+    expect_signed_in_as(page, NAME)
+    expect(page.get_by_role("main")).to_contain_text(NAME)
