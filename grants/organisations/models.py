@@ -112,6 +112,11 @@ class Organisation(db.Model):
     )
 
     @property
+    def is_offline(self) -> bool:
+        """Nobody from the group has an account yet: an officer added it and looks after it."""
+        return self.main_contact_id is None
+
+    @property
     def contact_display_name(self) -> str:
         return self.main_contact.full_name if self.main_contact else (self.contact_name or "")
 

@@ -1,18 +1,24 @@
-"""Community group pages: list, create, view, edit, invite members, accept an invitation."""
+"""Community group pages: list, create, view, edit, invite and remove members, accept an
+invitation."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from grants import transaction
-from grants.errors import DomainError, add_to_form
+from grants.accounts import confirmation
+from grants.accounts import services as accounts
+from grants.accounts.forms import AcceptInvitationForm
+from grants.accounts.sessions import start_session
+from grants.errors import DomainError, add_to_form, flash_refusal
 from grants.forms import BaseForm
-from grants.organisations import services
+from grants.organisations import group_page, offline, services
 from grants.organisations.forms import GroupForm, InviteMemberForm, OfflineGroupForm
 from grants.organisations.models import Organisation
 from grants.pagination import paginate
-from grants.permissions import Permission, requires, signed_in
+from grants.permissions import Permission, public, requires, signed_in
+from grants.urls import local_path
 
 bp = Blueprint("organisations", __name__, url_prefix="/groups")
 
@@ -36,6 +42,14 @@ def _details(form: GroupForm) -> services.GroupDetails:
     )
 
 
+def _contact(form: OfflineGroupForm) -> offline.OfflineContact:
+    return offline.OfflineContact(
+        name=form.contact_name.data or "",
+        phone=form.contact_phone.data,
+        email=form.contact_email.data,
+    )
+
+
 def _load(organisation_id: int, *, manage: bool = False) -> Organisation:
     """The group, or NotFound / NotAllowed (the app's handlers answer 404 / 403)."""
     if manage:
@@ -53,6 +67,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.APPLY)
 def create():
+    """Add a group, then go back to where the person was (``next``: starting an application)."""
     form = GroupForm()
     if form.validate_on_submit():
         try:
@@ -61,7 +76,10 @@ def create():
             add_to_form(form, error)
         else:
             flash(f"{organisation.name} has been created", "success")
-            return redirect(url_for(".show", organisation_id=organisation.id))
+            return redirect(
+                local_path(request.args.get("next"))
+                or url_for(".show", organisation_id=organisation.id)
+            )
     return render_template("organisations/form.html", form=form, organisation=None)
 
 
@@ -69,38 +87,53 @@ def create():
 @signed_in
 def show(organisation_id: int):
     organisation = _load(organisation_id)
+    is_member = services.is_member(current_user, organisation.id)
     return render_template(
         "organisations/show.html",
         organisation=organisation,
-        members=services.members_of(organisation),
-        is_member=services.is_member(current_user, organisation.id),
+        memberships=services.memberships_of(organisation),
+        is_member=is_member,
+        can_change=is_member or services.looks_after(current_user, organisation),
         can_invite=services.can_invite(current_user, organisation),
+        sections=group_page.sections_for(current_user, organisation),
     )
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
 @requires(Permission.APPLY)
 def edit(organisation_id: int):
-    organisation = _load(organisation_id, manage=True)
-    form = GroupForm(obj=organisation)
+    """Members change their group; an officer changes a group they look after (and its contact)."""
+    organisation = _load(organisation_id)
+    looked_after = services.looks_after(current_user, organisation)
+    if not looked_after:
+        organisation = _load(organisation_id, manage=True)
+    form = (OfflineGroupForm if looked_after else GroupForm)(obj=organisation)
+    form.submit.label.text = "Save changes"
     if form.validate_on_submit():
         try:
-            services.update_group(current_user, organisation, _details(form))
+            if looked_after:
+                offline.update_offline_group(
+                    current_user, organisation, _details(form), _contact(form)
+                )
+            else:
+                services.update_group(current_user, organisation, _details(form))
         except DomainError as error:
             add_to_form(form, error)
         else:
             flash("Your changes have been saved", "success")
             return redirect(url_for(".show", organisation_id=organisation.id))
-    return render_template("organisations/form.html", form=form, organisation=organisation)
+    return render_template(
+        "organisations/form.html", form=form, organisation=organisation, offline=looked_after
+    )
 
 
 @bp.route("/<int:organisation_id>/invite", methods=["GET", "POST"])
 @signed_in
 def invite(organisation_id: int):
-    """Members invite each other; officers invite the contact of a group they added for them."""
+    """Members invite each other; officers invite the first member of a group they added for
+    someone without an account, to hand it over."""
     organisation = _load(organisation_id)
-    if not services.can_invite(current_user, organisation):
-        abort(403)
+    services.check_can_invite(current_user, organisation)
     form = InviteMemberForm()
     if form.validate_on_submit():
         try:
@@ -124,13 +157,10 @@ def create_offline():
     """A programme officer adds a group that applies by phone, on paper or in person."""
     form = OfflineGroupForm()
     if form.validate_on_submit():
-        contact = services.OfflineContact(
-            name=form.contact_name.data or "",
-            phone=form.contact_phone.data,
-            email=form.contact_email.data,
-        )
         try:
-            organisation = services.create_offline_group(current_user, _details(form), contact)
+            organisation = offline.create_offline_group(
+                current_user, _details(form), _contact(form)
+            )
         except DomainError as error:
             add_to_form(form, error)
         else:
@@ -139,17 +169,50 @@ def create_offline():
     return render_template("organisations/form.html", form=form, organisation=None, offline=True)
 
 
+@bp.route("/<int:organisation_id>/members/<int:membership_id>/remove", methods=["GET", "POST"])
+@requires(Permission.APPLY)
+def remove_member(organisation_id: int, membership_id: int):
+    """Ask first, then remove a member (or leave, when it is the person's own membership)."""
+    organisation = _load(organisation_id)
+    membership = services.get_membership(current_user, organisation, membership_id)
+    leaving = membership.user_id == current_user.id
+    form = BaseForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_member(current_user, organisation, membership.id)
+        except DomainError as error:  # the last member, or a removal a moment before
+            flash_refusal(error)
+            return redirect(url_for(".show", organisation_id=organisation.id))
+        if leaving:
+            flash(f"You have left {organisation.name}", "success")
+            return redirect(url_for(".index"))
+        flash(f"{membership.user.full_name} has been removed from the group", "success")
+        return redirect(url_for(".show", organisation_id=organisation.id))
+    return render_template(
+        "organisations/remove_member.html",
+        form=form,
+        organisation=organisation,
+        membership=membership,
+        leaving=leaving,
+    )
+
+
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
-@signed_in
+@public
 def accept(token: str):
+    """Public, so someone without an account is offered to create one here and join at once."""
     invitation = services.open_group_invitation(token)
     if invitation is None:
         return render_template("accounts/link_expired.html", what="invitation"), 410
+    if not current_user.is_authenticated:
+        return render_template("organisations/accept.html", invitation=invitation, token=token)
     form = BaseForm()
     error = None
     if form.validate_on_submit():
         try:
             organisation = services.accept_group_invitation(current_user, token)
+            # The invitation went to their address, so following it proves the address.
+            confirmation.mark_email_proven(current_user._get_current_object())
         except DomainError as problem:
             transaction.rollback()
             error = problem.message
@@ -159,3 +222,31 @@ def accept(token: str):
     return render_template(
         "organisations/accept.html", form=form, invitation=invitation, error=error
     )
+
+
+@bp.route("/invitations/<token>/register", methods=["GET", "POST"])
+@public
+def register_to_join(token: str):
+    """Someone new creates their account from the invitation and is a member at once: the
+    emailed link proved their address, so there is no second link to follow."""
+    invitation = services.open_group_invitation(token)
+    if invitation is None:
+        return render_template("accounts/link_expired.html", what="invitation"), 410
+    if current_user.is_authenticated or accounts.find_by_email(invitation.email):
+        return redirect(url_for("accounts.sign_in", next=url_for(".accept", token=token)))
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            person = accounts.register_invited(
+                email=invitation.email, full_name=form.full_name.data, password=form.password.data
+            )
+            organisation = services.accept_group_invitation(person, token)
+        except DomainError as error:
+            add_to_form(form, error, default_field="full_name")
+        else:
+            start_session(person)
+            flash(
+                f"Your account has been created. You are a member of {organisation.name}", "success"
+            )
+            return redirect(url_for(".show", organisation_id=organisation.id))
+    return render_template("organisations/register.html", form=form, invitation=invitation)

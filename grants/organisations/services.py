@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
-from grants import audit, invitations
+from grants import audit, invitations, transaction
 from grants.accounts.models import User
 from grants.accounts.services import LinkBuilder, normalise_email
 from grants.email import queue_email
@@ -79,13 +79,36 @@ def visible_groups_query(actor: User):
 
 
 def members_of(organisation: Organisation) -> list[User]:
+    return [membership.user for membership in memberships_of(organisation)]
+
+
+def memberships_of(organisation: Organisation) -> list[Membership]:
+    """The group's memberships with their people, by name (one query)."""
     return list(
         db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
+            select(Membership)
+            .join(Membership.user)
+            .options(contains_eager(Membership.user))
             .where(Membership.organisation_id == organisation.id)
-            .order_by(User.full_name)
+            .order_by(User.full_name, Membership.id)
         )
+    )
+
+
+def has_members(organisation: Organisation) -> bool:
+    return bool(
+        db.session.scalar(select(exists().where(Membership.organisation_id == organisation.id)))
+    )
+
+
+def looks_after(actor: User, organisation: Organisation) -> bool:
+    """A programme officer looks after an offline group until someone from it joins: they keep
+    its details up to date and may invite its first member, to hand it over. After that the group
+    decides who joins, so nobody is added to it behind its back."""
+    return (
+        actor.can(Permission.SCREEN_APPLICATIONS)
+        and organisation.is_offline
+        and not has_members(organisation)
     )
 
 
@@ -101,7 +124,8 @@ def groups_of(user: User) -> list[Organisation]:
     )
 
 
-def _apply(details: GroupDetails, organisation: Organisation) -> None:
+def apply_details(details: GroupDetails, organisation: Organisation) -> None:
+    """Check every detail, then set them all: when anything is wrong, nothing changes."""
     errors: dict[str, str] = {}
     try:
         org_type = OrganisationType(details.org_type)
@@ -139,7 +163,7 @@ def create_group(actor: User, details: GroupDetails) -> Organisation:
     if not actor.can(Permission.APPLY):
         raise NotAllowed("Sign in to create a group")
     organisation = Organisation(main_contact_id=actor.id)
-    _apply(details, organisation)
+    apply_details(details, organisation)
     organisation.memberships.append(Membership(user_id=actor.id))
     db.session.add(organisation)
     db.session.flush()
@@ -148,52 +172,11 @@ def create_group(actor: User, details: GroupDetails) -> Organisation:
     return organisation
 
 
-@dataclass
-class OfflineContact:
-    """Who to contact in a group that applies by phone, on paper or in person, without an account."""
-
-    name: str
-    phone: str | None
-    email: str | None
-
-
-def create_offline_group(
-    actor: User, details: GroupDetails, contact: OfflineContact
-) -> Organisation:
-    """A programme officer records a group that has no account, so it can apply by other means."""
-    if not actor.can(Permission.SCREEN_APPLICATIONS):
-        raise NotAllowed("Only programme officers can add a group for someone else")
-    errors = {}
-    if not contact.name.strip():
-        errors["contact_name"] = "Enter the name of the person to contact"
-    if not (contact.phone or "").strip() and not (contact.email or "").strip():
-        errors["contact_phone"] = "Enter a phone number or an email address for the contact"
-    organisation = Organisation()
-    try:
-        _apply(details, organisation)
-    except InvalidInput as invalid:
-        errors = {**invalid.errors, **errors}
-    if errors:
-        raise InvalidInput(errors)
-    organisation.contact_name = contact.name.strip()
-    organisation.contact_phone = (contact.phone or "").strip() or None
-    organisation.contact_email = (
-        normalise_email(contact.email) if (contact.email or "").strip() else None
-    )
-    db.session.add(organisation)
-    db.session.flush()
-    audit.record(
-        actor, "organisation.created_offline", organisation, after=organisation.audit_view()
-    )
-    db.session.flush()
-    return organisation
-
-
 def update_group(actor: User, organisation: Organisation, details: GroupDetails) -> Organisation:
     if not is_member(actor, organisation.id):
         raise NotAllowed("Only members of this group can change it")
     before = organisation.audit_view()
-    _apply(details, organisation)  # checks everything before it changes anything
+    apply_details(details, organisation)  # checks everything before it changes anything
     audit.record(
         actor, "organisation.updated", organisation, before=before, after=organisation.audit_view()
     )
@@ -202,14 +185,24 @@ def update_group(actor: User, organisation: Organisation, details: GroupDetails)
 
 
 def can_invite(actor: User, organisation: Organisation) -> bool:
-    return is_member(actor, organisation.id) or actor.can(Permission.SCREEN_APPLICATIONS)
+    return is_member(actor, organisation.id) or looks_after(actor, organisation)
+
+
+def check_can_invite(actor: User, organisation: Organisation) -> None:
+    if can_invite(actor, organisation):
+        return
+    if actor.can(Permission.SCREEN_APPLICATIONS):
+        raise NotAllowed(
+            "Only members of this group can invite others. Officers can invite only the first"
+            " member of a group they added for someone without an account"
+        )
+    raise NotAllowed("Only members of this group can invite others")
 
 
 def invite_member(
     actor: User, organisation: Organisation, email: str, link_for: LinkBuilder
 ) -> GroupInvitation:
-    if not can_invite(actor, organisation):
-        raise NotAllowed("Only members of this group can invite others")
+    check_can_invite(actor, organisation)
     email = normalise_email(email)
     already = db.session.scalar(
         select(User.id)
@@ -243,6 +236,7 @@ def accept_group_invitation(actor: User, token: str) -> Organisation:
 
     Anyone signed in may join, whatever roles they hold: a panel member or an officer can run a
     community group too (the services keep them from screening or scoring their own group's bids).
+    Every member is told who has joined, so nobody is added to a group behind its back.
     """
     invitation = open_group_invitation(token)
     if invitation is None:
@@ -251,11 +245,114 @@ def accept_group_invitation(actor: User, token: str) -> Organisation:
         raise NotAllowed(
             f"This invitation was sent to {invitation.email}. Sign in with that email address"
         )
+    organisation = invitation.organisation
+    joining = not is_member(actor, organisation.id)
+    if joining and not _still_speaks_for_group(invitation):
+        raise DomainError(
+            "This invitation no longer stands: the person who sent it is not a member of"
+            " the group now. Ask a member of the group to invite you"
+        )
     invitations.use(invitation)
-    if not is_member(actor, invitation.organisation_id):
-        db.session.add(Membership(organisation_id=invitation.organisation_id, user_id=actor.id))
-    if invitation.organisation.main_contact_id is None:
-        invitation.organisation.main_contact_id = actor.id  # an offline group's first member
+    if joining:
+        _join(actor, invitation)
     audit.record(actor, "group_invitation.accepted", invitation, after={"user_id": actor.id})
     db.session.flush()
-    return invitation.organisation
+    return organisation
+
+
+def _join(person: User, invitation: GroupInvitation) -> None:
+    """Add the person to the group and tell every member who has joined."""
+    organisation = invitation.organisation
+    members = members_of(organisation)
+    db.session.add(Membership(organisation_id=organisation.id, user_id=person.id))
+    if organisation.main_contact_id is None:
+        organisation.main_contact_id = person.id  # an offline group's first member
+    for member in members:
+        queue_email(
+            member.email,
+            f"{person.full_name} has joined {organisation.name}",
+            "member_joined",
+            member=member,
+            joined=person,
+            invitation=invitation,
+        )
+
+
+def _still_speaks_for_group(invitation: GroupInvitation) -> bool:
+    """An invitation stands while the member who sent it still belongs to the group. An officer's
+    invitation to hand over an offline group stands only until someone from the group has joined:
+    of two such invitations accepted at once, the group's row lets one through."""
+    organisation = invitation.organisation
+    if is_member(invitation.invited_by, organisation.id):
+        return True
+    return (
+        organisation.is_offline
+        and transaction.claim(organisation, main_contact_id=None)
+        and not has_members(organisation)
+    )
+
+
+def get_membership(actor: User, organisation: Organisation, membership_id: int) -> Membership:
+    """One of the group's memberships, for one of its members to manage. A membership of another
+    group is not found, whatever its id."""
+    if not is_member(actor, organisation.id):
+        raise NotAllowed("Only members of this group can remove members")
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.id == membership_id, Membership.organisation_id == organisation.id
+        )
+    )
+    if membership is None:
+        raise NotFound("Member not found")
+    return membership
+
+
+def remove_member(actor: User, organisation: Organisation, membership_id: int) -> Membership:
+    """A member removes someone from the group, or leaves it. The removed person loses access to
+    the group's applications at once.
+
+    A group always keeps one member, or nobody could look after its applications. Two removals at
+    once are put in order on the group's row, so the second counts the members the first left.
+    """
+    membership = get_membership(actor, organisation, membership_id)
+    if not transaction.claim(organisation, main_contact_id=organisation.main_contact_id):
+        raise DomainError("The group's members changed a moment ago. Try again")
+    before = membership_view(organisation)
+    remaining = [other for other in memberships_of(organisation) if other.id != membership.id]
+    if not remaining:
+        raise DomainError("You cannot remove the last member of a group. Invite someone else first")
+    removed = membership.user
+    db.session.delete(membership)
+    if organisation.main_contact_id == removed.id:
+        longest_standing = min(remaining, key=lambda other: (other.joined_at, other.id))
+        organisation.main_contact_id = longest_standing.user_id
+    db.session.flush()
+    audit.record(
+        actor,
+        "organisation.member_removed",
+        organisation,
+        before=before,
+        after=membership_view(organisation),
+    )
+    if removed.id != actor.id:
+        queue_email(
+            removed.email,
+            f"You have been removed from {organisation.name}",
+            "member_removed",
+            removed=removed,
+            actor=actor,
+            organisation=organisation,
+        )
+    db.session.flush()
+    return membership
+
+
+def membership_view(organisation: Organisation) -> dict:
+    """Who belongs to the group, for the audit log's before and after."""
+    return {
+        "members": [
+            f"{membership.user.full_name} ({membership.user.email})"
+            for membership in memberships_of(organisation)
+        ],
+        "main_contact_id": organisation.main_contact_id,
+    }

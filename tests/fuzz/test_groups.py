@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from grants.extensions import db
-from grants.organisations import services
-from grants.organisations.models import IncomeBand, Organisation, OrganisationType
+from grants.organisations import offline, services
+from grants.organisations.models import IncomeBand, Membership, Organisation, OrganisationType
 from grants.permissions import Role
 from tests.applications.factories import start_application
 from tests.factories import group_details, make_group, make_user, sign_in
@@ -57,6 +57,15 @@ def contact_fields() -> dict:
     }
 
 
+OFFLINE_DETAILS = group_details(
+    name="Marsh Green Gardeners",
+    org_type="informal_group",
+    address_line_1="2 Kitt Green Road",
+    postcode="WN5 0AB",
+)
+OFFLINE_CONTACT = offline.OfflineContact(name="Pat Jones", phone="01942 123456", email=None)
+
+
 class Groups:
     """The signed-in applicant's own group, with a filled-in application; another applicant's
     group; and a group an officer added for someone without an account."""
@@ -68,26 +77,22 @@ class Groups:
         self.application_id = answer_everything(
             start_application(round_with_every_question(), mine, applicant=self.applicant)
         ).id
-        offline = services.create_offline_group(
-            make_user(Role.PROGRAMME_OFFICER),
-            group_details(
-                name="Marsh Green Gardeners",
-                org_type="informal_group",
-                address_line_1="2 Kitt Green Road",
-                postcode="WN5 0AB",
-            ),
-            services.OfflineContact(name="Pat Jones", phone="01942 123456", email=None),
-        )
+        self.officer = make_user(Role.PROGRAMME_OFFICER)
+        offline_group = offline.create_offline_group(self.officer, OFFLINE_DETAILS, OFFLINE_CONTACT)
         self.ids = {
             "mine": mine.id,
             "theirs": make_group(make_user(), name="Ince Pensioners Club").id,
-            "offline": offline.id,
+            "offline": offline_group.id,
         }
 
     def restore_mine(self) -> None:
         """Put the applicant's group back as make_group made it, after an example changed it."""
         group = db.session.get(Organisation, self.ids["mine"])
         services.update_group(self.applicant, group, group_details())
+
+    def restore_offline(self) -> None:
+        group = db.session.get(Organisation, self.ids["offline"])
+        offline.update_offline_group(self.officer, group, OFFLINE_DETAILS, OFFLINE_CONTACT)
 
     def states(self) -> dict:
         """Every group, and the applicant's application."""
@@ -177,3 +182,44 @@ def test_an_officer_adding_a_group_for_someone(client, groups, data):
     added = redirected_to(response, "/screening/assisted/new")
     event("added" if added else f"answered {response.status_code}")
     assert_groups_kept(before, groups.states(), added=added)
+
+
+@FUZZ
+@given(data=st.data())
+def test_an_officer_changing_groups(client, groups, data):
+    """An officer may change only the group they look after, never a group with members."""
+    sign_in(client, groups.officer)
+    body = data.draw(fuzz.form_bodies({**group_fields(), **contact_fields()}), label="body")
+    start = groups.states()
+    try:
+        for name, group_id in groups.ids.items():
+            before = groups.states()
+
+            response = post(client, f"/groups/{group_id}/edit", body)
+
+            saved = redirected_to(response, f"/groups/{group_id}")
+            event(f"{name}: {'saved' if saved else response.status_code}")
+            assert not saved or name == "offline"
+            assert_groups_kept(before, groups.states(), changed=group_id if saved else None)
+    finally:
+        if groups.states() != start:
+            groups.restore_offline()
+
+
+@FUZZ
+@given(data=st.data())
+def test_removing_members(client, groups, data):
+    """Any membership id, real (of any group) or made up, through any group: the applicant is
+    their group's last member, so nobody is ever removed."""
+    membership_ids = list(db.session.scalars(select(Membership.id)))
+    membership_id = data.draw(
+        st.one_of(st.sampled_from(membership_ids), st.integers(0, 2**70)), label="membership"
+    )
+    name = data.draw(st.sampled_from(sorted(groups.ids)), label="group")
+    before = groups.states()
+
+    response = post(client, f"/groups/{groups.ids[name]}/members/{membership_id}/remove", {})
+
+    event(f"{name}: {response.status_code}")
+    assert response.status_code in (302, 404)
+    assert_groups_kept(before, groups.states())

@@ -11,6 +11,7 @@ from grants.extensions import db
 from grants.organisations import services
 from grants.organisations.models import Organisation
 from grants.permissions import Permission, Role
+from tests.applications.factories import open_round
 from tests.checks import error_messages, soup_of
 from tests.factories import make_group, make_user, sign_in
 
@@ -101,10 +102,26 @@ def test_the_group_list_links_each_name_to_its_group(client, group):
     assert link is not None and link.get_text() == group.name
 
 
+def member_rows(response):
+    """(name, role) of each member in the group page's members list."""
+    soup = soup_of(response)
+    heading = soup.find("h2", string="Members")
+    rows = heading.find_next("dl").select(".govuk-summary-list__row")
+    return [
+        (
+            row.select_one(".govuk-summary-list__key").get_text(strip=True),
+            row.select_one(".govuk-summary-list__value").get_text(strip=True),
+        )
+        for row in rows
+    ]
+
+
 def test_the_group_page_shows_its_details_members_and_main_contact(client, group):
-    page = page_text(client.get(f"/groups/{group.id}"))
+    response = client.get(f"/groups/{group.id}")
+    page = page_text(response)
     assert "WN5 8AB" in page
-    assert "Ada Member (main contact)" in page
+    assert member_rows(response) == [("Ada Member", "Main contact")]
+    assert "1 member" in page and "None" not in soup_of(response).main.get_text()
     assert f"/groups/{group.id}/edit" in page
     assert f"/groups/{group.id}/invite" in page
 
@@ -175,9 +192,11 @@ def test_staff_can_see_every_group_but_cannot_change_them(client, group, role):
     assert page.status_code == 200
     assert f"/groups/{group.id}/edit" not in page_text(page)
     assert client.get(f"/groups/{group.id}/edit").status_code == 403
-    # Programme officers may invite someone to a group (for groups they added without an account).
-    expected_invite = 200 if role == Role.PROGRAMME_OFFICER else 403
-    assert client.get(f"/groups/{group.id}/invite").status_code == expected_invite
+    # Officers invite only the first member of a group they added for someone without an account.
+    refused = client.get(f"/groups/{group.id}/invite")
+    assert refused.status_code == 403
+    assert "Only members of this group can invite others" in page_text(refused)
+    assert f"/groups/{group.id}/invite" not in page_text(page)
     assert client.get("/groups/new").status_code == 200  # staff may run a group of their own
 
 
@@ -195,7 +214,6 @@ def test_panel_members_see_no_groups(client, group):
         "/groups/1",
         "/groups/1/edit",
         "/groups/1/invite",
-        "/groups/invitations/abc",
     ],
 )
 def test_signed_out_visitors_are_sent_to_sign_in(client, path):
@@ -262,6 +280,45 @@ def test_a_new_group_is_announced_in_a_success_banner(client, applicant):
     assert "<p" not in banner.get_text()
     heading = banner.select_one("p.govuk-notification-banner__heading")
     assert heading.get_text() == "Tom & Jerry's Club has been created"
+
+
+def test_someone_starting_an_application_without_a_group_comes_back_to_it(client, applicant):
+    round_ = open_round(title="Small grants")
+    start = f"/applications/start/{round_.slug}"
+    sent_away = client.get(start)
+    assert sent_away.status_code == 302
+    assert sent_away.location == f"/groups/new?next={start}"
+    assert client.get(sent_away.location).status_code == 200
+    created = client.post(sent_away.location, data=form_data())
+    assert created.status_code == 302 and created.location == start
+    back = client.get(start)
+    assert "Hindley Green Community Choir has been created" in page_text(back)
+    assert soup_of(back).find("input", attrs={"name": "organisation", "checked": True})
+
+
+def test_the_add_your_group_link_on_the_start_page_comes_back_too(client, applicant, group):
+    round_ = open_round()
+    start = f"/applications/start/{round_.slug}"
+    link = soup_of(client.get(start)).find("a", string="Add your group")["href"]
+    assert client.post(link, data=form_data()).location == start
+
+
+@pytest.mark.parametrize(
+    ("next_", "followed"),
+    [
+        ("/applications/", True),
+        ("https://evil.example/phish", False),
+        ("//evil.example/phish", False),
+        ("/\\evil.example/phish", False),
+        ("/\t/evil.example", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_only_a_next_address_on_this_site_is_followed(client, applicant, next_, followed):
+    response = client.post("/groups/new", query_string={"next": next_}, data=form_data())
+    group = db.session.scalar(select(Organisation))
+    assert response.status_code == 302
+    assert response.location == (next_ if followed else f"/groups/{group.id}")
 
 
 def test_a_charity_is_saved_with_its_number(client, applicant):
