@@ -43,7 +43,7 @@ def _income(application: Application) -> Suggestion:
     round_, band = application.round, application.organisation.income_band
     if round_.max_income_pence is None:
         return Suggestion(True, "This round has no income limit")
-    limit = format_pence(round_.max_income_pence, whole=True)
+    limit = format_pence(round_.max_income_pence)
     if not eligibility.reasons_income_is_ineligible(round_, band):
         return Suggestion(True, f"Income {band.label.lower()}; the limit is {limit}")
     if eligibility.income_band_straddles_limit(round_, band):

@@ -10,7 +10,6 @@ from datetime import date
 from grants.applications.models import Application
 from grants.clock import utc_to_uk, utcnow
 from grants.extensions import db
-from grants.money import format_pence
 from grants.screening.queue import QueueFilters, queue_query
 
 EXPORT_BATCH_SIZE = 200
@@ -38,9 +37,10 @@ def neutralise(cell: str) -> str:
 
 
 def csv_pounds(pence: int) -> str:
-    """123450 -> '1234.50': the site's money formatter, without the £ and thousands commas that
-    would make a spreadsheet read the amount as text."""
-    return format_pence(pence).replace("£", "").replace(",", "")
+    """123450 -> '1234.50', 50000 -> '500.00': without the £ and thousands commas that would
+    make a spreadsheet read the amount as text, and always with pence so a column lines up."""
+    pounds, remainder = divmod(pence, 100)
+    return f"{pounds}.{remainder:02d}"
 
 
 def csv_row(application: Application) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -17,7 +16,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -88,16 +86,36 @@ class NoteForm(BaseForm):
 
 
 SCREENING_OUTCOME_LABELS = {outcome.value: outcome.label for outcome in ScreeningOutcome}
+CONFIRMED, NOT_MET, WAIVED = "confirmed", "not_met", "waived"
+CHECKLIST_ANSWERS = {
+    CONFIRMED: "Confirmed",
+    NOT_MET: "Not met, or not checked yet",
+    WAIVED: "Waived, with a reason",
+}
+
+
+def _checklist_fields() -> dict[str, object]:
+    """One question per checklist item, none answered until the officer answers it, and a
+    reason for each item waived. Made before the form's other fields so they come first."""
+    fields: dict[str, object] = {}
+    for key, label in CHECKLIST_LABELS.items():
+        fields[key] = RadioField(
+            label,
+            widget=GovRadioInput(),
+            choices=list(CHECKLIST_ANSWERS.items()),
+            validate_choice=False,  # anything but "confirmed" or "waived" confirms nothing
+        )
+        fields[f"{key}_waiver"] = TextAreaField("If you waive it, why?", widget=GovTextArea())
+    return fields
+
+
+_CHECKLIST_FIELDS = _checklist_fields()
 
 
 class EligibilityForm(BaseForm):
-    checklist = SelectMultipleField(
-        "Eligibility checklist",
-        widget=GovCheckboxesInput(),
-        choices=list(CHECKLIST_LABELS.items()),
-        description="Tick each one you have checked and found to be true.",
-        validate_choice=False,
-    )
+    """The checklist, the outcome and the message to the group. Whether the answers are enough
+    for the outcome chosen (every item confirmed or waived for "eligible") is the service's rule."""
+
     outcome = RadioField(
         "Outcome",
         widget=GovRadioInput(),
@@ -110,7 +128,7 @@ class EligibilityForm(BaseForm):
         widget=GovTextArea(),
         description=(
             "Needed when the application is not eligible (say why) or when you need more "
-            "information (say what). We email it to the group and show it on their application."
+            "information (say what). It is emailed to the group and shown on their application."
         ),
         validators=[
             Length(
@@ -120,6 +138,35 @@ class EligibilityForm(BaseForm):
         ],
     )
     submit = SubmitField("Save the check", widget=GovSubmitInput())
+
+    def checklist_fields(self) -> list[tuple[object, object]]:
+        """(answer, waiver reason) field pairs, in checklist order, for the template."""
+        return [(self[key], self[f"{key}_waiver"]) for key in CHECKLIST_LABELS]
+
+    def checklist_answers(self) -> tuple[dict[str, bool], dict[str, str]]:
+        """What the officer confirmed, and the reason typed for each item they waived."""
+        checklist = {key: self[key].data == CONFIRMED for key in CHECKLIST_LABELS}
+        waivers = {
+            key: self[f"{key}_waiver"].data or ""
+            for key in CHECKLIST_LABELS
+            if self[key].data == WAIVED
+        }
+        return checklist, waivers
+
+
+for _name, _field in _CHECKLIST_FIELDS.items():
+    setattr(EligibilityForm, _name, _field)
+
+
+class CorrectionForm(EligibilityForm):
+    """A screening outcome corrected: the same check again, with the reason for the change."""
+
+    reason = TextAreaField(
+        "Why are you correcting the outcome?",
+        widget=GovTextArea(),
+        description="This is emailed to everyone in the group and kept in the history.",
+    )
+    submit = SubmitField("Correct the outcome", widget=GovSubmitInput())
 
 
 class ExtensionForm(BaseForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from grants.applications import sections
+from grants.applications.display import SECTION_TITLES, STAFF_SECTION_TITLES
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
 from grants.audit import AuditEvent
@@ -44,7 +44,8 @@ _EVENT_TEXT = {
     "extension_granted": "Deadline extended",
     "note_added": "Staff note added",
 }
-_SECTION_TITLES = {s.key: s.title for s in [*sections.SECTIONS, sections.DECLARATION]}
+# Staff read the history: sections are named in the third person ("About the group").
+_SECTION_TITLES = {**SECTION_TITLES, **STAFF_SECTION_TITLES}
 
 
 def describe_event(event: AuditEvent) -> str:
@@ -53,6 +54,8 @@ def describe_event(event: AuditEvent) -> str:
     if action == S.SUBMITTED:
         return "Sent again" if (event.after or {}).get("resubmission") else "Sent"
     if action in {status.value for status in ApplicationStatus}:
+        if reason := (event.after or {}).get("correction_reason"):
+            return f"Outcome corrected to {S(action).label.lower()}. Reason: {reason}"
         return f"Status changed to {S(action).label.lower()}"
     if action in _EVENT_TEXT:
         return _EVENT_TEXT[action]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, Text
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.applications.states import ApplicationStatus
@@ -70,9 +70,19 @@ class StaffNote(db.Model):
 
 
 class EligibilityCheck(db.Model):
-    """An officer's screening checklist and its outcome (eligible, ineligible, more information)."""
+    """An officer's screening checklist and its outcome (eligible, ineligible, more information).
+
+    ``checklist`` maps each item to whether the officer confirmed it; ``waivers`` maps an item the
+    officer waived instead to their written reason. A check that corrects an earlier outcome
+    names that check and says why, so the record shows both and nothing is edited in place.
+    """
 
     __tablename__ = "eligibility_check"
+    __table_args__ = (
+        CheckConstraint(
+            "(corrects_id IS NULL) = (correction_reason IS NULL)", name="correction_has_reason"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int] = mapped_column(
@@ -84,6 +94,12 @@ class EligibilityCheck(db.Model):
         str_enum(ScreeningOutcome, "screening_outcome")
     )
     message: Mapped[str | None] = mapped_column(Text)
+    waivers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    corrects_id: Mapped[int | None] = mapped_column(
+        ForeignKey("eligibility_check.id", ondelete="CASCADE")
+    )
+    correction_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     officer = relationship("User")
+    corrects = relationship("EligibilityCheck", remote_side=[id])

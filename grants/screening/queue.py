@@ -19,6 +19,7 @@ from grants.funds.models import Round
 from grants.numbers import whole_number
 from grants.organisations.models import Organisation
 from grants.reference.models import Neighbourhood, Principle
+from grants.textsearch import contains_text
 
 S = ApplicationStatus
 QUEUE_PAGE_SIZE = 50
@@ -85,11 +86,6 @@ class QueueFilters:
         )
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _narrowed(query: Select, filters: QueueFilters) -> Select:
     if filters.round_id is not None:
         query = query.where(Application.round_id == filters.round_id)
@@ -107,12 +103,11 @@ def _narrowed(query: Select, filters: QueueFilters) -> Select:
         if band.up_to_pence is not None:
             query = query.where(Application.amount_requested_pence <= band.up_to_pence)
     if filters.search:
-        pattern = _like(filters.search)
         query = query.where(
             or_(
-                Application.reference.ilike(pattern, escape="\\"),
-                Application.title.ilike(pattern, escape="\\"),
-                Organisation.name.ilike(pattern, escape="\\"),
+                contains_text(Application.reference, filters.search),
+                contains_text(Application.title, filters.search),
+                contains_text(Organisation.name, filters.search),
             )
         )
     return query

@@ -29,6 +29,7 @@ from grants.screening import export as csv_export
 from grants.screening import queue as screening_queue
 from grants.screening.forms import (
     AssistedStartForm,
+    CorrectionForm,
     EligibilityForm,
     ExtensionForm,
     NoteForm,
@@ -87,20 +88,27 @@ def export():
     return response
 
 
+def _correction_form(application: Application, formdata=None) -> CorrectionForm:
+    """Offers only the outcomes the application may be corrected to."""
+    form = CorrectionForm(formdata=formdata, prefix="correction")
+    form.outcome.choices = [
+        (outcome.value, outcome.label) for outcome in services.correction_outcomes(application)
+    ]
+    return form
+
+
 def _render(application: Application, failed=None, **forms):
     """The officer's page for one application; ``failed`` is a form just sent with errors."""
-    suggestions = checks.suggest_checklist(application)
-    suggested = [key for key, suggestion in suggestions.items() if suggestion.met]
     return render_template(
         "screening/application.html",
         application=application,
         form=failed,
         note_form=forms.get("note_form") or NoteForm(formdata=None, prefix="note"),
-        check_form=forms.get("check_form")
-        or EligibilityForm(formdata=None, prefix="check", data={"checklist": suggested}),
+        check_form=forms.get("check_form") or EligibilityForm(formdata=None, prefix="check"),
+        correction_form=forms.get("correction_form") or _correction_form(application),
         extension_form=forms.get("extension_form")
         or ExtensionForm(formdata=None, prefix="extension"),
-        suggestions=suggestions,
+        suggestions=checks.suggest_checklist(application),
         changes=revisions.latest_changes(application),
         checks=history.checks_for(application),
         notes=notes.notes_for(application),
@@ -142,12 +150,14 @@ def check(application_id: int):
     application = _load(application_id)
     form = EligibilityForm(prefix="check")
     if form.validate_on_submit():
+        checklist, waivers = form.checklist_answers()
         try:
-            services.record_check(
+            services.screen(
                 current_user,
                 application,
                 outcome=form.outcome.data,
-                ticked=form.checklist.data or [],
+                checklist=checklist,
+                waivers=waivers,
                 message=form.message.data,
                 link_for=_applicant_link,
             )
@@ -157,6 +167,34 @@ def check(application_id: int):
             flash(f"Check saved. The application is now: {application.status.label}", "success")
             return redirect(url_for(".show", application_id=application.id))
     return _render(application, form, check_form=form)
+
+
+@bp.route("/<int:application_id>/correction", methods=["POST"])
+@requires(SCREENER)
+def correct(application_id: int):
+    application = _load(application_id)
+    form = _correction_form(application, request.form)
+    if form.validate_on_submit():
+        checklist, waivers = form.checklist_answers()
+        try:
+            services.correct(
+                current_user,
+                application,
+                outcome=form.outcome.data,
+                checklist=checklist,
+                waivers=waivers,
+                message=form.message.data,
+                reason=form.reason.data,
+                link_for=_applicant_link,
+            )
+        except DomainError as error:
+            add_to_form(form, error, "outcome")
+        else:
+            flash(
+                f"Outcome corrected. The application is now: {application.status.label}", "success"
+            )
+            return redirect(url_for(".show", application_id=application.id))
+    return _render(application, form, correction_form=form)
 
 
 @bp.route("/<int:application_id>/extension", methods=["POST"])

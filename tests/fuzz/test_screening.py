@@ -20,8 +20,9 @@ from grants.applications.models import Application, Channel
 from grants.clock import utcnow
 from grants.extensions import db
 from grants.organisations.models import Organisation
+from grants.screening import services as screening
 from grants.screening.checks import CHECKLIST_LABELS
-from grants.screening.forms import SCREENING_OUTCOME_LABELS
+from grants.screening.forms import CHECKLIST_ANSWERS, SCREENING_OUTCOME_LABELS
 from grants.screening.queue import AMOUNT_BANDS, SENT_STATUSES, SORT_COLUMNS
 from tests.applications.factories import (
     assisted_application,
@@ -49,9 +50,10 @@ def closed_round():
 
 class Screened(ApplicationSet):
     """sent: a group's submitted application; draft: a group's own draft; late: a draft the
-    officer is entering for a group whose round has closed (it needs an extension)."""
+    officer is entering for a group whose round has closed (it needs an extension); eligible:
+    one already screened, whose outcome may be corrected."""
 
-    NAMES = ("sent", "draft", "late")
+    NAMES = ("sent", "draft", "late", "eligible")
 
     def __init__(self, officer):
         self.officer, self.round, self.closed = officer, open_round(), closed_round()
@@ -62,12 +64,32 @@ class Screened(ApplicationSet):
             return submitted_application(self.round).id
         if name == "draft":
             return start_application(self.round).id
+        if name == "eligible":
+            application = submitted_application(self.round)
+            screening.screen(
+                self.officer,
+                application,
+                outcome="eligible",
+                checklist=dict.fromkeys(CHECKLIST_LABELS, True),
+                message=None,
+                link_for=str,
+            )
+            return application.id
         return assisted_application(self.officer, self.closed, Channel.PAPER).id
 
 
 @pytest.fixture
 def screened(officer, reference_data) -> Screened:
     return Screened(officer)
+
+
+def checklist_fields() -> dict[str, fuzz.Field]:
+    """Each item's answer, and a reason for waiving it (long ones past the limit too)."""
+    fields = {}
+    for key in CHECKLIST_LABELS:
+        fields[key] = fuzz.choice_field(list(CHECKLIST_ANSWERS), tricky=["", "CONFIRMED"])
+        fields[f"{key}_waiver"] = fuzz.text_field("Informal group", tricky=["x" * 1001, " "])
+    return fields
 
 
 FORMS = {
@@ -79,9 +101,19 @@ FORMS = {
     "eligibility": (
         "check",
         lambda: {
-            "checklist": fuzz.multi_field(list(CHECKLIST_LABELS)),
+            **checklist_fields(),
             "outcome": fuzz.choice_field(list(SCREENING_OUTCOME_LABELS)),
             "message": fuzz.text_field("Please send your latest accounts", ""),
+        },
+        {"may_change": {"status", "screening"}, "may_grow": {"checks"}},
+    ),
+    "correction": (
+        "correction",
+        lambda: {
+            **checklist_fields(),
+            "outcome": fuzz.choice_field(list(SCREENING_OUTCOME_LABELS)),
+            "message": fuzz.text_field("Your income is over the limit", ""),
+            "reason": fuzz.text_field("Their accounts show a higher income", tricky=["x" * 1001]),
         },
         {"may_change": {"status", "screening"}, "may_grow": {"checks"}},
     ),

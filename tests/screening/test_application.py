@@ -18,6 +18,7 @@ from grants.errors import NotAllowed
 from grants.extensions import db
 from grants.permissions import Role
 from grants.screening import checks, notes
+from grants.screening.checks import CHECKLIST_LABELS
 from grants.screening.models import EligibilityCheck, StaffNote
 from tests.applications.factories import open_round, start_application, submitted_application
 from tests.checks import error_messages, soup_of
@@ -46,9 +47,21 @@ def page_text(response) -> str:
     return response.get_data(as_text=True)
 
 
+ALL_CONFIRMED = dict.fromkeys(CHECKLIST_LABELS, "confirmed")
+
+
 def check(client, application, **fields):
     data = {f"check-{name}": value for name, value in fields.items()}
     return client.post(f"/screening/{application.id}/eligibility", data=data)
+
+
+def answered(soup, prefix="check") -> dict[str, str]:
+    """The checklist answers selected on the page, by item."""
+    return {
+        key: box["value"]
+        for key in CHECKLIST_LABELS
+        for box in soup.select(f"input[name={prefix}-{key}][checked]")
+    }
 
 
 def checks_saved(application) -> int:
@@ -67,11 +80,26 @@ def test_the_officer_page_shows_the_application_its_status_and_history(client, o
     assert soup.select_one(".govuk-tag--blue").get_text(strip=True) == "Submitted"
     text = soup.get_text(" ", strip=True)
     assert "Hindley summer lunch club" in text  # the summary component
-    assert "Budget" in text and "£1,500.00" in text
+    assert "Budget" in text and "£1,500" in text
     history = [row.get_text(" ", strip=True) for row in soup.select("table tbody tr")]
     assert any("Started" in row for row in history)
     assert any(row.endswith("Sent") for row in history)
     assert soup.find("a", href=f"/applications/{sent.id}/application.pdf")
+
+
+@pytest.mark.parametrize("outcome", [None, "eligible", "ineligible", "more_information"])
+def test_staff_pages_speak_about_the_group_not_to_it(client, officer, sent, outcome):
+    if outcome:
+        check(client, sent, outcome=outcome, message="Send your accounts", **ALL_CONFIRMED)
+    text = soup_of(client.get(f"/screening/{sent.id}")).select_one("main").get_text(" ")
+    for applicant_wording in (
+        "your application",
+        "we will email you",
+        "your group",
+        "your project",
+    ):
+        assert applicant_wording not in text.lower()
+    assert "About the group saved" in text
 
 
 def test_an_unknown_application_is_a_404(client, officer):
@@ -79,15 +107,17 @@ def test_an_unknown_application_is_a_404(client, officer):
     assert client.post("/screening/99999/notes", data={"note-body": "x"}).status_code == 404
 
 
-def test_the_checklist_starts_with_what_the_data_suggests(client, officer, sent):
+def test_nothing_on_the_checklist_is_answered_until_the_officer_answers_it(client, officer, sent):
+    """The data only suggests: an officer who presses save without looking confirms nothing."""
     sent.round.max_income_pence = 2_000_000
     sent.organisation.income_band = "10k_to_50k"
     db.session.commit()
     soup = soup_of(client.get(f"/screening/{sent.id}"))
-    ticked = {box["value"] for box in soup.select("input[name=check-checklist][checked]")}
-    assert {"documents", "amount", "dates", "area"} <= ticked
-    assert "income" not in ticked
+    assert not soup.select("form[action$='/eligibility'] input[checked]")
+    assert answered(soup) == {}
+    assert len(soup.select("input[name=check-group_type]")) == 3
     hints = soup.get_text(" ", strip=True)
+    assert "Suggested: yes. All attached" in hints
     assert (
         "Suggested: no. Income £10,000 to £50,000; the limit is £20,000. Check their accounts"
         in hints
@@ -118,31 +148,92 @@ def test_a_group_type_the_round_names_is_suggested_as_eligible(sent):
 # Outcomes
 
 
-def test_eligible_moves_the_application_on_and_records_the_checklist(client, officer, sent, outbox):
-    response = check(client, sent, outcome="eligible", checklist=["group_type", "income"])
+def test_eligible_records_confirmed_and_waived_items_and_emails_the_group(
+    client, officer, sent, outbox
+):
+    waiver = "No safeguarding policy: phone-only informal group"
+    answers = {**ALL_CONFIRMED, "documents": "waived", "documents_waiver": f"  {waiver} "}
+    response = check(client, sent, outcome="eligible", **answers)
     assert response.status_code == 302
     db.session.expire_all()
     assert sent.status == S.ELIGIBLE
     saved = db.session.scalar(select(EligibilityCheck))
     assert saved.outcome == "eligible" and saved.officer_id == officer.id
-    assert saved.checklist == {
-        "group_type": True,
-        "income": True,
-        "documents": False,
-        "amount": False,
-        "dates": False,
-        "area": False,
-    }
-    assert outbox == []
+    assert saved.checklist == {**dict.fromkeys(CHECKLIST_LABELS, True), "documents": False}
+    assert saved.waivers == {"documents": waiver}
+    [email] = outbox
+    assert email.to == [sent.organisation.main_contact.email]
+    assert "it is eligible" in email.body and "community panel" in email.body
+    assert f"/applications/{sent.id}" in email.body
     page = soup_of(client.get(f"/screening/{sent.id}")).get_text(" ", strip=True)
     assert "Previous eligibility checks" in page
     assert "The type of group is eligible" in page
+    assert f"Waived Documents are present and current. Reason: {waiver}" in page
+    assert "None" not in page
+
+
+def test_eligible_needs_every_item_confirmed_or_waived_with_a_reason_all_errors_at_once(
+    client, officer, sent, outbox
+):
+    response = check(
+        client,
+        sent,
+        outcome="eligible",
+        group_type="confirmed",
+        income="waived",
+        income_waiver="   ",  # a forged or careless waiver without a reason
+        documents="waived",
+        documents_waiver="Sent by post",
+        amount="not_met",
+        dates="anything else",
+    )
+    assert response.status_code == 200
+    assert error_messages(response) == [
+        "Enter why you are waiving the check that the group's income is within the limit",
+        "Confirm that the amount asked for is within the round's limits, or waive it with a reason",
+        "Confirm that the project dates are within the round's window, or waive it with a reason",
+        "Confirm that the round covers where the project happens, or waive it with a reason",
+    ]
+    soup = soup_of(response)
+    assert answered(soup) == {
+        "group_type": "confirmed",
+        "income": "waived",
+        "documents": "waived",
+        "amount": "not_met",
+    }
+    assert soup.find("textarea", attrs={"name": "check-documents_waiver"}).get_text() == (
+        "Sent by post"
+    )
+    assert soup.select_one(".govuk-error-summary a")["href"] == "#check-income_waiver"
+    db.session.expire_all()
+    assert sent.status == S.SUBMITTED
+    assert checks_saved(sent) == 0
+    assert outbox == []
+
+
+def test_a_waiver_reason_has_a_length_limit(client, officer, sent):
+    answers = {**ALL_CONFIRMED, "area": "waived", "area_waiver": "x" * 1001}
+    response = check(client, sent, outcome="eligible", **answers)
+    assert error_messages(response) == ["Reason must be 1,000 characters or fewer"]
+    assert checks_saved(sent) == 0
+
+
+def test_checklist_items_that_are_not_on_the_checklist_count_for_nothing(client, officer, sent):
+    """A forged item (from another round, or the old form's ticks) neither fills a gap nor is
+    stored."""
+    forged = {"checklist": list(CHECKLIST_LABELS), "other_round_item": "confirmed"}
+    response = check(client, sent, outcome="eligible", **{**ALL_CONFIRMED, "area": ""}, **forged)
+    assert error_messages(response) == [
+        "Confirm that the round covers where the project happens, or waive it with a reason"
+    ]
+    check(client, sent, outcome="eligible", **ALL_CONFIRMED, **forged)
+    assert set(db.session.scalar(select(EligibilityCheck)).checklist) == set(CHECKLIST_LABELS)
 
 
 def test_ineligible_without_a_reason_is_refused_and_keeps_what_was_typed(
     client, officer, sent, outbox
 ):
-    response = check(client, sent, outcome="ineligible", message="  ", checklist=["income"])
+    response = check(client, sent, outcome="ineligible", message="  ", income="not_met")
     assert response.status_code == 200
     assert error_messages(response) == ["Enter the reason the application is not eligible"]
     soup = soup_of(response)
@@ -151,7 +242,7 @@ def test_ineligible_without_a_reason_is_refused_and_keeps_what_was_typed(
         soup.find("input", attrs={"name": "check-outcome", "checked": True})["value"]
         == "ineligible"
     )
-    assert {b["value"] for b in soup.select("input[name=check-checklist][checked]")} == {"income"}
+    assert answered(soup) == {"income": "not_met"}
     db.session.expire_all()
     assert sent.status == S.SUBMITTED
     assert checks_saved(sent) == 0
@@ -215,11 +306,11 @@ def test_more_information_reopens_the_application_and_a_resubmission_shows_what_
 
 
 def test_screening_an_already_eligible_application_shows_a_clear_error(client, officer, sent):
-    check(client, sent, outcome="eligible")
+    check(client, sent, outcome="eligible", **ALL_CONFIRMED)
     response = check(client, sent, outcome="ineligible", message="Changed my mind")
     assert response.status_code == 200
     assert error_messages(response) == [
-        "An application that is eligible cannot be moved to not eligible"
+        "This application has already been screened. To change the outcome, correct it"
     ]
     assert soup_of(response).select_one(".govuk-error-summary a")["href"] == "#check-outcome"
     db.session.expire_all()
@@ -398,7 +489,7 @@ def test_only_programme_officers_reach_the_officer_pages(client, sent, role):
     sign_in(client, user)
     for path in (f"/screening/{sent.id}", "/screening/assisted", "/screening/assisted/new"):
         assert client.get(path).status_code == 403, path
-    for action in ("notes", "eligibility", "extension"):
+    for action in ("notes", "eligibility", "extension", "correction"):
         assert client.post(f"/screening/{sent.id}/{action}").status_code == 403, action
     db.session.expire_all()
     assert sent.status == S.SUBMITTED

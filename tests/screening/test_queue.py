@@ -20,6 +20,7 @@ from grants.permissions import Role
 from grants.reference.models import Neighbourhood, Principle
 from grants.screening import export
 from grants.screening import services as screening
+from grants.screening.checks import CHECKLIST_LABELS
 from tests.applications.factories import (
     assisted_application,
     complete,
@@ -76,7 +77,12 @@ def queue(reference_data):
     )
     officer = make_user(Role.PROGRAMME_OFFICER)
     screening.screen(
-        officer, choir, outcome="eligible", checklist={}, message=None, link_for=lambda a: "/"
+        officer,
+        choir,
+        outcome="eligible",
+        checklist=dict.fromkeys(CHECKLIST_LABELS, True),
+        message=None,
+        link_for=lambda a: "/",
     )
     draft = start_application(first)
     return {

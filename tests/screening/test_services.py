@@ -19,6 +19,7 @@ from grants.extensions import db
 from grants.organisations.models import Membership
 from grants.permissions import Role
 from grants.screening import services as screening
+from grants.screening.checks import CHECKLIST_LABELS
 from grants.screening.models import EligibilityCheck, ScreeningOutcome
 from tests.applications.factories import (
     assisted_application,
@@ -143,7 +144,12 @@ def _join(user, application) -> None:
 
 def _eligible(officer, application):
     return screening.screen(
-        officer, application, outcome="eligible", checklist={}, message=None, link_for=_link
+        officer,
+        application,
+        outcome="eligible",
+        checklist=dict.fromkeys(CHECKLIST_LABELS, True),
+        message=None,
+        link_for=_link,
     )
 
 
