@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, event, select
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, event, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from grants.accounts.models import User
 from grants.clock import utcnow
 from grants.extensions import db
+from grants.textsearch import contains_text
 
 
 class AuditEvent(db.Model):
@@ -34,6 +36,22 @@ class AuditEvent(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     actor = relationship("User", lazy="joined")
+
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """``(field, before, after)`` for each field whose value differs, in the order recorded.
+        A field only in ``after`` was set; one only in ``before`` was cleared. Missing, null and
+        empty all mean "nothing", so they never count as a change from one another."""
+        before, after = self.before or {}, self.after or {}
+        fields = dict.fromkeys([*before, *after])
+        return [
+            (field, before.get(field), after.get(field))
+            for field in fields
+            if _or_nothing(before.get(field)) != _or_nothing(after.get(field))
+        ]
+
+
+def _or_nothing(value: Any) -> Any:
+    return None if value in (None, "", [], {}) else value
 
 
 class AuditTamperingError(RuntimeError):
@@ -71,15 +89,22 @@ def record(
     return audit_event
 
 
-def search(
-    *, action: str | None = None, object_type: str | None = None, actor_id: int | None = None
-):
-    """A query for the admin audit log page, newest first."""
+def search(*, action: str | None = None, object_type: str | None = None, actor: str | None = None):
+    """A query for the admin audit log page, newest first.
+
+    Each filter matches part of the text, ignoring case: "roles" finds ``user.roles_changed``,
+    "invitation" finds both kinds of invitation, and ``actor`` matches the name or the email
+    address of whoever made the change.
+    """
     query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     if action:
-        query = query.where(AuditEvent.action == action)
+        query = query.where(contains_text(AuditEvent.action, action))
     if object_type:
-        query = query.where(AuditEvent.object_type == object_type)
-    if actor_id:
-        query = query.where(AuditEvent.actor_id == actor_id)
+        query = query.where(contains_text(AuditEvent.object_type, object_type))
+    if actor:
+        query = query.where(
+            AuditEvent.actor.has(
+                or_(contains_text(User.email, actor), contains_text(User.full_name, actor))
+            )
+        )
     return query

@@ -7,7 +7,9 @@ join), but the secret, the expiry and the single use are the same rules and live
 - the link carries a random token; the database keeps only its SHA-256 hash;
 - an invitation works for ``INVITATION_MAX_AGE_DAYS`` days;
 - it works once: :func:`use` marks it with a conditional update, so two people opening the same
-  link at the same moment cannot both get in.
+  link at the same moment cannot both get in;
+- until it is used, whoever manages invitations may :func:`revoke` it (the link stops working) or
+  :func:`reissue` it (a new link and a new expiry; the old link stops working).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from grants.extensions import db
 from grants.tokens import hash_token, new_token
 
 USED_OR_EXPIRED = "This invitation has expired or has already been used"
+NO_LONGER_PENDING = "This invitation has already been accepted or revoked"
 
 
 class InvitationMixin:
@@ -36,11 +39,21 @@ class InvitationMixin:
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def is_pending(self) -> bool:
+        """Neither used nor revoked: it can still be sent again or revoked, even once expired."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return as_aware(self.expires_at) < utcnow()
 
     @property
     def is_live(self) -> bool:
-        """Not used yet and not expired."""
-        return self.accepted_at is None and as_aware(self.expires_at) >= utcnow()
+        """Pending and not expired: the link works."""
+        return self.is_pending and not self.is_expired
 
 
 Invitation = TypeVar("Invitation", bound=InvitationMixin)
@@ -69,19 +82,43 @@ def find_live(model: type[Invitation], token: str) -> Invitation | None:
 def use(invitation: InvitationMixin) -> None:
     """Mark the invitation used, exactly once, or refuse.
 
-    The update only matches a row nobody has used yet, so of two acceptances racing each other one
-    wins and the other is told the invitation has been used.
+    The update only matches a row nobody has used or revoked yet, so of two acceptances racing
+    each other one wins and the other is told the invitation has been used.
     """
     if not invitation.is_live:
         raise DomainError(USED_OR_EXPIRED, field="token")
+    if not _mark_if_pending(invitation, accepted_at=utcnow()):
+        raise DomainError(USED_OR_EXPIRED, field="token")
+
+
+def revoke(invitation: InvitationMixin) -> None:
+    """Stop the link working, unless it has been used (or revoked) already. The same conditional
+    update as :func:`use`, so a revocation and an acceptance racing each other cannot both win."""
+    if not _mark_if_pending(invitation, revoked_at=utcnow()):
+        raise DomainError(NO_LONGER_PENDING)
+
+
+def reissue(invitation: InvitationMixin) -> str:
+    """A new secret and a new expiry for a pending invitation; the old link stops working.
+    Returns the new token for the emailed link."""
+    if not _mark_if_pending(invitation):
+        raise DomainError(NO_LONGER_PENDING)
+    return issue(invitation)
+
+
+def _mark_if_pending(invitation: InvitationMixin, **values: datetime) -> bool:
+    """Set ``values`` on the invitation's row only while it is neither used nor revoked, and
+    lock the row until the transaction ends. False if another transaction got there first."""
     model = type(invitation)
-    now = utcnow()
+    pending = (model.id == invitation.id, model.accepted_at.is_(None), model.revoked_at.is_(None))
     result = db.session.execute(
         update(model)
-        .where(model.id == invitation.id, model.accepted_at.is_(None))
-        .values(accepted_at=now)
+        .where(*pending)
+        .values(values or {"accepted_at": None})
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise DomainError(USED_OR_EXPIRED, field="token")
-    set_committed_value(invitation, "accepted_at", now)
+        return False
+    for name, value in values.items():
+        set_committed_value(invitation, name, value)
+    return True

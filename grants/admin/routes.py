@@ -1,4 +1,4 @@
-"""Admin pages: people and roles, staff invitations, the audit log."""
+"""Admin pages: people and roles, staff invitations, closing accounts, the audit log."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from flask_login import current_user
 
 from grants import audit
 from grants.accounts import services as accounts
+from grants.accounts import staff_invitations
 from grants.accounts.forms import InviteForm, RolesForm
-from grants.accounts.models import User
-from grants.admin.forms import AuditFilterForm
-from grants.errors import DomainError, add_to_form
+from grants.accounts.models import Invitation, User
+from grants.admin.audit_entries import entries
+from grants.admin.forms import AuditFilterForm, DeactivateForm, PeopleSearchForm
+from grants.errors import DomainError, add_to_form, flash_refusal
 from grants.extensions import db
 from grants.organisations import services as organisations
 from grants.pagination import paginate
@@ -22,7 +24,15 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.route("/users")
 @requires(Permission.MANAGE_USERS)
 def users():
-    return render_template("admin/users.html", page=paginate(accounts.list_users_query()))
+    form = PeopleSearchForm(request.args)
+    matching = form.q.data if form.validate() and form.q.data else ""
+    page = paginate(accounts.list_users_query(matching))
+    return render_template("admin/users.html", form=form, page=page, matching=matching)
+
+
+def _invitation_link(token: str) -> str:
+    """The link emailed with an invitation, whether sent for the first time or again."""
+    return url_for("accounts.accept_invitation", token=token, _external=True)
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
@@ -31,20 +41,55 @@ def invite():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            accounts.invite(
+            staff_invitations.invite(
                 current_user,
                 email=form.email.data,
                 role=Role(form.role.data),
-                link_for=lambda token: url_for(
-                    "accounts.accept_invitation", token=token, _external=True
-                ),
+                link_for=_invitation_link,
             )
         except DomainError as error:
             add_to_form(form, error)
         else:
             flash(f"We have sent an invitation to {form.email.data}", "success")
-            return redirect(url_for(".users"))
+            return redirect(url_for(".invitations"))
     return render_template("admin/invite.html", form=form)
+
+
+@bp.route("/invitations")
+@requires(Permission.MANAGE_USERS)
+def invitations():
+    """Invitations nobody has accepted or revoked yet, to send again or revoke."""
+    page = paginate(staff_invitations.pending_invitations_query())
+    return render_template("admin/invitations.html", page=page)
+
+
+@bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def resend_invitation(invitation_id: int):
+    invitation = db.session.get(Invitation, invitation_id) or abort(404)
+    try:
+        staff_invitations.resend_invitation(current_user, invitation, link_for=_invitation_link)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(
+            f"We have sent a new invitation to {invitation.email}. The old link no longer works",
+            "success",
+        )
+    return redirect(url_for(".invitations"))
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def revoke_invitation(invitation_id: int):
+    invitation = db.session.get(Invitation, invitation_id) or abort(404)
+    try:
+        staff_invitations.revoke_invitation(current_user, invitation)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(f"Invitation to {invitation.email} revoked. Its link no longer works", "success")
+    return redirect(url_for(".invitations"))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -71,15 +116,46 @@ def _representing(user: User) -> dict:
     return {"representing": user.representing or ""}
 
 
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def deactivate(user_id: int):
+    """Confirm closing someone's account, with the reason kept in the audit log."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = DeactivateForm()
+    if form.validate_on_submit():
+        try:
+            accounts.deactivate_user(current_user, user, reason=form.reason.data)
+        except DomainError as error:
+            add_to_form(form, error, default_field="reason")
+        else:
+            flash(
+                f"{user.full_name}'s account is deactivated. They can no longer sign in", "success"
+            )
+            return redirect(url_for(".person", user_id=user.id))
+    return render_template("admin/deactivate.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def reactivate(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        accounts.reactivate_user(current_user, user)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(f"{user.full_name}'s account is active again. They can sign in", "success")
+    return redirect(url_for(".person", user_id=user.id))
+
+
 @bp.route("/audit")
 @requires(Permission.VIEW_AUDIT_LOG)
 def audit_log():
     form = AuditFilterForm(request.args)
     filters = {}
     if form.validate():
-        filters = {"action": form.action.data or None, "object_type": form.object_type.data or None}
-        if form.actor.data:
-            actor = accounts.find_by_email(form.actor.data)
-            filters["actor_id"] = actor.id if actor else -1
+        filters = {
+            name: (form[name].data or "").strip() for name in ("action", "object_type", "actor")
+        }
     page = paginate(audit.search(**filters))
-    return render_template("admin/audit.html", form=form, page=page)
+    return render_template("admin/audit.html", form=form, page=page, entries=entries(page.items))

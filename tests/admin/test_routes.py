@@ -93,14 +93,15 @@ def test_invite_form_errors_keep_what_was_typed(client):
     assert soup_of(response).find("input", {"name": "email"})["value"] == "new@example.org"
 
 
-def test_inviting_an_existing_person_is_explained(client, outbox):
+def test_inviting_an_existing_person_asks_them_and_changes_nothing(client, outbox):
     sign_in(client, make_user(Role.ADMIN))
     existing = make_user()
     response = client.post(
         "/admin/users/invite", data={"email": existing.email, "role": "panel_member"}
     )
-    assert any("already exists" in message for message in error_messages(response))
-    assert outbox == []
+    assert response.status_code == 302
+    assert set(existing.roles) == set()  # the owner accepts, signed in as themselves
+    assert [message.to for message in outbox] == [[existing.email]]
 
 
 def test_audit_log_lists_and_filters_changes(client):
