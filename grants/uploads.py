@@ -112,12 +112,12 @@ def store(
         raise DomainError(
             f"The selected file must be smaller than {_limit_text(max_bytes)}", field=field
         )
-    original = _safe_name(upload.filename)
+    original = safe_name(upload.filename)
     transaction.after_rollback(lambda: discard(stored_name))
     return StoredFile(stored_name, original, content_type, size)
 
 
-def _safe_name(filename: str) -> str:
+def safe_name(filename: str) -> str:
     """The name to show and download as: no folders, no control characters (which cannot go in a
     header), at most 200 characters."""
     name = Path(filename.replace("\\", "/")).name

@@ -49,6 +49,33 @@ def confirm_group(actor: User, application: Application) -> None:
     _saved(actor, application, "group", {}, {"group_details_confirmed": True})
 
 
+def _usable_recording(
+    application: Application, recording: files.PendingFile | None
+) -> files.PendingFile | None:
+    recording = next(iter(files.chosen([recording] if recording else [])), None)
+    return recording if recording and application.round.allows_recordings else None
+
+
+def project_problems(
+    application: Application,
+    *,
+    summary: str | None,
+    description: str | None,
+    recording: files.PendingFile | None = None,
+) -> dict[str, str]:
+    """The project section's rules, field by field (empty when all is well)."""
+    summary, description = (summary or "").strip(), (description or "").strip()
+    recording = _usable_recording(application, recording)
+    errors = {}
+    if len(summary) > 140:
+        errors["summary"] = "Summary must be 140 characters or fewer"
+    if words(description) > DESCRIPTION_WORD_LIMIT:
+        errors["description"] = f"Description must be {DESCRIPTION_WORD_LIMIT} words or fewer"
+    if not description and not recording and not has_recording(application, "description"):
+        errors["description"] = "Describe your project"
+    return errors
+
+
 def save_project(
     actor: User,
     application: Application,
@@ -61,16 +88,10 @@ def save_project(
     """The project's title, summary and description, or a recording in place of the description
     where the round allows one. Text is checked before the recording is stored."""
     title, summary, description = title.strip(), summary.strip(), (description or "").strip()
-    recording = next(iter(files.chosen([recording] if recording else [])), None)
-    if recording and not application.round.allows_recordings:
-        recording = None
-    errors = {}
-    if len(summary) > 140:
-        errors["summary"] = "Summary must be 140 characters or fewer"
-    if words(description) > DESCRIPTION_WORD_LIMIT:
-        errors["description"] = f"Description must be {DESCRIPTION_WORD_LIMIT} words or fewer"
-    if not description and not recording and not has_recording(application, "description"):
-        errors["description"] = "Describe your project"
+    recording = _usable_recording(application, recording)
+    errors = project_problems(
+        application, summary=summary, description=description, recording=recording
+    )
     if errors:
         raise InvalidInput(errors)
     staged = files.stage([recording]) if recording else []
@@ -131,9 +152,7 @@ def save_principles(
     _saved(actor, application, "principles", before, after)
 
 
-def save_beneficiaries(
-    actor: User, application: Application, *, people_reached: int | None, groups: list[str]
-) -> None:
+def beneficiaries_problems(*, people_reached: int | None, groups: list[str]) -> dict[str, str]:
     errors = {}
     if people_reached is None or not 0 <= people_reached <= MAX_PEOPLE:
         errors["people_reached"] = (
@@ -142,6 +161,13 @@ def save_beneficiaries(
     unknown = [g for g in groups if g not in BENEFICIARY_GROUPS]
     if not groups or unknown:
         errors["groups"] = "Select who will benefit"
+    return errors
+
+
+def save_beneficiaries(
+    actor: User, application: Application, *, people_reached: int | None, groups: list[str]
+) -> None:
+    errors = beneficiaries_problems(people_reached=people_reached, groups=groups)
     if errors:
         raise InvalidInput(errors)
     before = {
@@ -159,13 +185,20 @@ def save_beneficiaries(
     )
 
 
+def outcome_problems(*, principle_id: int | None) -> dict[str, str]:
+    principle = db.session.get(Principle, principle_id) if principle_id else None
+    if principle is None or not principle.is_active:
+        return {"principle": "Select the principle this outcome serves"}
+    return {}
+
+
 def add_outcome(
     actor: User, application: Application, *, indicator: str, target: str, principle_id: int | None
 ) -> None:
-    principle = db.session.get(Principle, principle_id) if principle_id else None
-    if principle is None or not principle.is_active:
-        raise DomainError("Select the principle this outcome serves", field="principle")
-    outcome = Outcome(indicator=indicator.strip(), target=target.strip(), principle_id=principle.id)
+    errors = outcome_problems(principle_id=principle_id)
+    if errors:
+        raise InvalidInput(errors)
+    outcome = Outcome(indicator=indicator.strip(), target=target.strip(), principle_id=principle_id)
     application.outcomes.append(outcome)
     _saved(
         actor,
@@ -188,26 +221,39 @@ def _recalculate(application: Application) -> None:
     application.amount_requested_pence = budget_total(application)
 
 
-def add_budget_line(
-    actor: User, application: Application, *, item: str, category: str, amount: str
-) -> None:
+def budget_line_problems(
+    application: Application, *, category: str | None, amount: str | None
+) -> dict[str, str]:
+    """A budget line's rules, field by field. An empty answer is the form's to report."""
     errors = {}
     if category not in BUDGET_CATEGORIES:
         errors["category"] = "Select a category"
+    if not (amount or "").strip():
+        return errors
     try:
         pence = parse_pounds(amount)
-        if pence <= 0:
-            errors["amount"] = "Amount must be more than £0"
     except MoneyError as error:
         errors["amount"] = str(error)
-        pence = 0
-    if not errors and budget_total(application) + pence > application.round.max_award_pence:
+        return errors
+    if pence <= 0:
+        errors["amount"] = "Amount must be more than £0"
+    elif budget_total(application) + pence > application.round.max_award_pence:
         errors["amount"] = (
             f"This would make your budget {format_pence(budget_total(application) + pence)}. "
             f"This round gives up to {format_pence(application.round.max_award_pence)}"
         )
+    return errors
+
+
+def add_budget_line(
+    actor: User, application: Application, *, item: str, category: str, amount: str
+) -> None:
+    errors = budget_line_problems(application, category=category, amount=amount)
+    if not amount.strip():
+        errors.setdefault("amount", "Enter an amount")
     if errors:
         raise InvalidInput(errors)
+    pence = parse_pounds(amount)
     application.budget_lines.append(
         BudgetLine(item=item.strip(), category=category, amount_pence=pence)
     )
@@ -232,17 +278,28 @@ def remove_budget_line(actor: User, application: Application, line_id: int) -> N
     )
 
 
-def save_timeline(actor: User, application: Application, *, start: date, end: date) -> None:
+def timeline_problems(
+    application: Application, *, start: date | None, end: date | None
+) -> dict[str, str]:
+    """The project's dates against the round's project window. A date not given (or not a real
+    date) is the form's to report; the others are still checked."""
     round_ = application.round
     errors = {}
-    if round_.project_start_from and start < round_.project_start_from:
+    if start and round_.project_start_from and start < round_.project_start_from:
         errors["start_date"] = (
             f"Start date must be on or after {round_.project_start_from:%-d %B %Y}"
         )
-    if round_.project_end_by and end > round_.project_end_by:
+    if start and round_.project_end_by and start > round_.project_end_by:
+        errors["start_date"] = f"Start date must be on or before {round_.project_end_by:%-d %B %Y}"
+    if end and round_.project_end_by and end > round_.project_end_by:
         errors["end_date"] = f"End date must be on or before {round_.project_end_by:%-d %B %Y}"
-    if end < start:
+    if start and end and end < start:
         errors["end_date"] = "End date must be the same as or after the start date"
+    return errors
+
+
+def save_timeline(actor: User, application: Application, *, start: date, end: date) -> None:
+    errors = timeline_problems(application, start=start, end=end)
     if errors:
         raise InvalidInput(errors)
     before = {"start": str(application.start_date or ""), "end": str(application.end_date or "")}
@@ -310,12 +367,24 @@ def save_answers(
     files.forget(replaced)
 
 
-def attach_files(actor: User, application: Application, pending: list[files.PendingFile]) -> None:
-    """Save the chosen files together: all of them, or (if one is refused) none."""
+def attach_files(
+    actor: User, application: Application, pending: list[files.PendingFile]
+) -> dict[str, str]:
+    """Save every chosen file that passes its checks, even when another one is refused.
+
+    Returns the refused ones (field name to a message naming the file and why) for the page to
+    show beside what was kept.
+    """
     selected = files.chosen(pending)
     if not selected:
         raise DomainError("Select a file to upload", field=pending[0].field if pending else None)
-    staged = files.stage(selected)
+    staged, refused = files.stage_each(selected)
+    if staged:
+        _keep_files(actor, application, staged)
+    return refused
+
+
+def _keep_files(actor: User, application: Application, staged: list[files.StagedFile]) -> None:
     notes, replaced = files.place(actor, application, staged)
     _saved(actor, application, "document", {"replaced": len(replaced)}, {"files": notes})
     files.forget(replaced)
@@ -333,7 +402,9 @@ def attach(
     """Store one upload against the application, replacing any earlier file in the same slot."""
     if upload is None or not upload.filename:
         raise DomainError("Select a file", field=field)
-    attach_files(actor, application, [files.PendingFile(upload, kind, field, answer_key)])
+    _keep_files(
+        actor, application, files.stage([files.PendingFile(upload, kind, field, answer_key)])
+    )
 
 
 def remove_document(actor: User, application: Application, document_id: int) -> None:
@@ -345,12 +416,17 @@ def remove_document(actor: User, application: Application, document_id: int) -> 
     files.forget([document.stored_name])
 
 
-def declare(actor: User, application: Application, *, full_name: str, confirmed: bool) -> None:
+def declaration_problems(*, full_name: str | None, confirmed: bool) -> dict[str, str]:
     errors = {}
-    if not full_name.strip():
+    if not (full_name or "").strip():
         errors["full_name"] = "Enter your full name"
     if not confirmed:
         errors["confirm"] = "Confirm that the information is correct"
+    return errors
+
+
+def declare(actor: User, application: Application, *, full_name: str, confirmed: bool) -> None:
+    errors = declaration_problems(full_name=full_name, confirmed=confirmed)
     if errors:
         raise InvalidInput(errors)
     application.declaration_name = full_name.strip()

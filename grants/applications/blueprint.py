@@ -7,7 +7,7 @@ registers ``bp`` gets all its pages: ``create_app`` only registers blueprints.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from grants.applications import access
@@ -38,14 +38,52 @@ def load(application_id: int, *, for_editing: bool = False) -> Application:
     return application
 
 
+def returning_to_check() -> bool:
+    """Whether the section was opened from "Change" on check your answers. Only this one known
+    value is honoured, so a forged ``return_to`` (another site's address) is never followed."""
+    return request.args.get("return_to") == "check"
+
+
+def return_args() -> dict[str, str]:
+    """The query to carry through a section's own redirects so "Change" still returns to check."""
+    return {"return_to": "check"} if returning_to_check() else {}
+
+
+def back_to_application(application: Application) -> str:
+    endpoint = "applications.check" if returning_to_check() else "applications.task_list"
+    return url_for(endpoint, application_id=application.id)
+
+
 def saved_and_back(application: Application, message: str = "Your answers have been saved"):
     flash(message, "success")
-    return redirect(url_for("applications.task_list", application_id=application.id))
+    return redirect(back_to_application(application))
+
+
+def nothing_typed(form, *names: str) -> bool:
+    """True when the person left every one of these fields empty: "Save and return" then simply
+    returns, rather than complaining about a line they never meant to add."""
+    return not any(str(value).strip() for name in names for value in form[name].raw_data or [])
+
+
+def report_together(form, problems: dict[str, str]) -> None:
+    """Add the service's own rules to the form's, so the first submit shows every problem.
+
+    A field the form already found wrong keeps only the form's message.
+    """
+    for name, message in problems.items():
+        field = getattr(form, name, None)
+        if field is None or not field.errors:
+            form.add_error(name, message)
 
 
 def render_section(template: str, application: Application, form, **context):
     return render_template(
-        f"applications/sections/{template}.html", application=application, form=form, **context
+        f"applications/sections/{template}.html",
+        application=application,
+        form=form,
+        back_url=back_to_application(application),
+        return_args=return_args(),
+        **context,
     )
 
 

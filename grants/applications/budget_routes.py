@@ -6,7 +6,16 @@ from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from grants.applications import answers
-from grants.applications.blueprint import bp, load, render_section, saved_and_back
+from grants.applications.blueprint import (
+    back_to_application,
+    bp,
+    load,
+    nothing_typed,
+    render_section,
+    report_together,
+    return_args,
+    saved_and_back,
+)
 from grants.applications.forms import BudgetLineForm, ConfirmForm, TimelineForm
 from grants.applications.models import BUDGET_CATEGORIES
 from grants.applications.sections import budget_total
@@ -19,7 +28,16 @@ from grants.permissions import signed_in
 def budget(application_id: int):
     application = load(application_id, for_editing=True)
     form = BudgetLineForm()
-    if form.validate_on_submit():
+    returning = form.save_and_return.data
+    if returning and nothing_typed(form, "item", "category", "amount"):
+        return redirect(back_to_application(application))
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            problems = answers.budget_line_problems(
+                application, category=form.category.data, amount=form.amount.data
+            )
+            report_together(form, problems)
+    else:
         try:
             answers.add_budget_line(
                 current_user,
@@ -31,8 +49,10 @@ def budget(application_id: int):
         except DomainError as error:
             add_to_form(form, error)
         else:
+            if returning:
+                return saved_and_back(application, "Added to your budget")
             flash("Added to your budget", "success")
-            return redirect(url_for(".budget", application_id=application.id))
+            return redirect(url_for(".budget", application_id=application.id, **return_args()))
     return render_section(
         "budget", application, form, total=budget_total(application), categories=BUDGET_CATEGORIES
     )
@@ -47,7 +67,7 @@ def remove_budget_line(application_id: int, line_id: int):
             answers.remove_budget_line(current_user, application, line_id)
         except DomainError as error:
             flash_refusal(error)
-    return redirect(url_for(".budget", application_id=application.id))
+    return redirect(url_for(".budget", application_id=application.id, **return_args()))
 
 
 @bp.route("/<int:application_id>/timeline", methods=["GET", "POST"])
@@ -55,7 +75,13 @@ def remove_budget_line(application_id: int, line_id: int):
 def timeline(application_id: int):
     application = load(application_id, for_editing=True)
     form = TimelineForm(obj=application)
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            problems = answers.timeline_problems(
+                application, start=form.start_date.data, end=form.end_date.data
+            )
+            report_together(form, problems)
+    else:
         try:
             answers.save_timeline(
                 current_user, application, start=form.start_date.data, end=form.end_date.data

@@ -86,7 +86,7 @@ def _demo_groups(password: str) -> list:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is not None:
             groups.extend(list(db.session.scalars(organisations.visible_groups_query(user)))[:1])
-    for number, (org_type, charity, company, income) in enumerate(GROUP_TYPES * 2, start=1):
+    for number, (org_type, charity, company, income) in enumerate(GROUP_TYPES * 3, start=1):
         email = f"group{number}@example.org"
         contact = db.session.scalar(select(User).where(User.email == email))
         if contact is None:
@@ -208,10 +208,13 @@ def seed_applications(password: str, progress: Progress | None = None) -> Iterat
     principles = list(db.session.scalars(select(Principle).order_by(Principle.position)))
     groups = _demo_groups(password)
     counts: dict[str, int] = {}
+    in_round: dict[str, int] = {}
     for number, (status, which, channel) in enumerate(PLAN):
         round_ = rounds[which]
         when = as_aware(round_.opens_at) + timedelta(days=1 + number % 20)
-        group = groups[number % len(groups)]
+        # Each group applies once to each round, as the rounds allow.
+        in_round[which] = in_round.get(which, -1) + 1
+        group = groups[in_round[which] % len(groups)]
         actor = officer if channel else group.main_contact
         application = services.start(
             actor, round_, group, channel=channel or Channel.ONLINE, now=when

@@ -41,25 +41,42 @@ def chosen(files: Iterable[PendingFile]) -> list[PendingFile]:
     return [f for f in files if f.upload is not None and f.upload.filename]
 
 
+def _stage_one(pending: PendingFile) -> StagedFile:
+    recording = pending.kind == DocumentKind.RECORDING
+    stored = uploads.store(
+        pending.upload,
+        allowed=uploads.RECORDING_TYPES if recording else uploads.DOCUMENT_TYPES,
+        max_bytes=current_app.config["MAX_RECORDING_BYTES" if recording else "MAX_DOCUMENT_BYTES"],
+        field=pending.field,
+    )
+    return StagedFile(pending, stored)
+
+
 def stage(files: Iterable[PendingFile]) -> list[StagedFile]:
     """Check and write every file, or none: a refusal removes the ones already written."""
     staged: list[StagedFile] = []
     try:
         for pending in files:
-            recording = pending.kind == DocumentKind.RECORDING
-            stored = uploads.store(
-                pending.upload,
-                allowed=uploads.RECORDING_TYPES if recording else uploads.DOCUMENT_TYPES,
-                max_bytes=current_app.config[
-                    "MAX_RECORDING_BYTES" if recording else "MAX_DOCUMENT_BYTES"
-                ],
-                field=pending.field,
-            )
-            staged.append(StagedFile(pending, stored))
+            staged.append(_stage_one(pending))
     except DomainError:
         unstage(staged)
         raise
     return staged
+
+
+def stage_each(files: Iterable[PendingFile]) -> tuple[list[StagedFile], dict[str, str]]:
+    """Check and write each file on its own: the good ones are kept even when another is refused,
+    so nobody has to find a good file again because the one beside it was too big. Returns the
+    staged files and, for each refused one, its field and a message naming the file and why."""
+    staged, refused = [], {}
+    for pending in files:
+        try:
+            staged.append(_stage_one(pending))
+        except DomainError as refusal:
+            reason = refusal.message[0].lower() + refusal.message[1:]
+            name = uploads.safe_name(pending.upload.filename)
+            refused[pending.field] = f"{name} was not uploaded: {reason}"
+    return staged, refused
 
 
 def unstage(staged: Iterable[StagedFile]) -> None:

@@ -26,8 +26,11 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from grants.applications.models import BENEFICIARY_GROUPS, BUDGET_CATEGORIES
+from grants.applications.sections import SECTIONS
 from grants.forms import BaseForm, GovDateField, WholeNumberField, required, text_field
 from grants.numbers import whole_number
+
+SECTION_KEYS = frozenset(section.key for section in SECTIONS)
 
 
 def _save_button(text: str = "Save and return to your application") -> SubmitField:
@@ -148,6 +151,7 @@ class OutcomeForm(BaseForm):
         validators=[required("Select the principle this outcome serves")],
     )
     submit = SubmitField("Add outcome", widget=GovSubmitInput())
+    save_and_return = _save_button()
 
 
 class BudgetLineForm(BaseForm):
@@ -173,6 +177,7 @@ class BudgetLineForm(BaseForm):
         ],
     )
     submit = SubmitField("Add to budget", widget=GovSubmitInput())
+    save_and_return = _save_button()
 
 
 class DocumentsForm(BaseForm):
@@ -188,6 +193,7 @@ class DocumentsForm(BaseForm):
         description="From the last 12 months. New groups can send a recent bank statement.",
     )
     submit = SubmitField("Upload files", widget=GovSubmitInput())
+    save_and_return = _save_button()
 
 
 class DeclarationForm(BaseForm):
@@ -218,10 +224,44 @@ class WithdrawForm(BaseForm):
     submit = SubmitField("Withdraw application", widget=GovSubmitInput())
 
 
+class WaiverForm(BaseForm):
+    reason = TextAreaField(
+        "Why can the group go without this document?",
+        widget=GovTextArea(),
+        description="For example: an informal group that meets by phone and has no written policy. "
+        "Screening officers and the panel will read this.",
+        validators=[
+            required("Enter why the group can go without this document"),
+            Length(max=2000, message="Reason must be 2,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Waive this document", widget=GovSubmitInput())
+
+
 class ConfirmForm(BaseForm):
     """A button and a CSRF token: for actions like sending or deleting."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SendForm(ConfirmForm):
+    """Sending, on check your answers. A refusal caused by one section's answers is listed against
+    that section's heading on the page (``id="section-<key>"``), so the error summary links
+    straight to it and its "Change" link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section_errors: dict[str, str] = {}
+
+    def add_error(self, field_name: str | None, message: str) -> None:
+        if field_name in SECTION_KEYS:
+            self.section_errors[f"section-{field_name}"] = message
+        else:
+            super().add_error(field_name, message)
+
+    @property
+    def errors(self):
+        return {**super().errors, **{key: [m] for key, m in self.section_errors.items()}}
 
 
 class TimelineForm(BaseForm):

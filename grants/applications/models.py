@@ -200,6 +200,20 @@ class Application(db.Model):
     documents: Mapped[list[Document]] = relationship(
         back_populates="application", order_by="Document.id", cascade="all, delete-orphan"
     )
+    document_waivers: Mapped[list[DocumentWaiver]] = relationship(
+        back_populates="application", order_by="DocumentWaiver.id", cascade="all, delete-orphan"
+    )
+    # One revision is written each time the application is sent: the record of every send.
+    revisions: Mapped[list[Revision]] = relationship(order_by="Revision.number", viewonly=True)
+
+    def waiver_for(self, kind: DocumentKind) -> DocumentWaiver | None:
+        return next((w for w in self.document_waivers if w.kind == kind), None)
+
+    @property
+    def resent_at(self) -> list[datetime]:
+        """When the group sent it again after being asked for more information. The first send
+        stays in ``submitted_at``, so its place in the queue and its deadline check never move."""
+        return [revision.created_at for revision in self.revisions[1:]]
 
     @property
     def is_assisted(self) -> bool:
@@ -226,8 +240,9 @@ class Application(db.Model):
 
     @property
     def awaiting_screening(self) -> bool:
-        """Sent and waiting for an officer's eligibility check."""
-        return APPLICATIONS.allowed(self.status, ApplicationStatus.ELIGIBLE, Actor.OFFICER)
+        """Sent and waiting for an officer's eligibility check (a screened application can be
+        moved to eligible too, but only by correcting its outcome)."""
+        return self.status == ApplicationStatus.SUBMITTED
 
     @property
     def needs_more_information(self) -> bool:
@@ -320,6 +335,30 @@ class Document(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="documents")
     uploaded_by = relationship("User")
+
+
+class DocumentWaiver(db.Model):
+    """A required supporting document that an assisted application may go without, and why (a
+    phone-only informal group may have no written safeguarding policy). Its own record, not a
+    flag, so who agreed it, when and for what reason are always on the application."""
+
+    __tablename__ = "document_waiver"
+    __table_args__ = (
+        UniqueConstraint("application_id", "kind", name="uq_document_waiver_kind"),
+        CheckConstraint("length(trim(reason)) > 0", name="reason_given"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind, "document_kind"))
+    reason: Mapped[str] = mapped_column(Text)
+    waived_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    waived_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="document_waivers")
+    waived_by = relationship("User")
 
 
 class Revision(db.Model):

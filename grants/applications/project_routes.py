@@ -8,7 +8,16 @@ from flask_login import current_user
 from sqlalchemy.orm import undefer
 
 from grants.applications import answers
-from grants.applications.blueprint import bp, load, render_section, saved_and_back
+from grants.applications.blueprint import (
+    back_to_application,
+    bp,
+    load,
+    nothing_typed,
+    render_section,
+    report_together,
+    return_args,
+    saved_and_back,
+)
 from grants.applications.files import PendingFile
 from grants.applications.forms import (
     BeneficiariesForm,
@@ -44,13 +53,24 @@ def group(application_id: int):
 def project(application_id: int):
     application = load(application_id, for_editing=True)
     form = ProjectForm(obj=application)
-    if form.validate_on_submit():
-        recording = PendingFile(
-            request.files.get("description_recording"),
-            DocumentKind.RECORDING,
-            "description_recording",
-            "description",
-        )
+    recording = PendingFile(
+        request.files.get("description_recording"),
+        DocumentKind.RECORDING,
+        "description_recording",
+        "description",
+    )
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            report_together(
+                form,
+                answers.project_problems(
+                    application,
+                    summary=form.summary.data,
+                    description=form.description.data,
+                    recording=recording,
+                ),
+            )
+    else:
         try:
             answers.save_project(
                 current_user,
@@ -135,7 +155,15 @@ def beneficiaries(application_id: int):
             "groups": application.beneficiary_groups,
         }
     )
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            report_together(
+                form,
+                answers.beneficiaries_problems(
+                    people_reached=form.people_reached.data, groups=form.groups.data or []
+                ),
+            )
+    else:
         try:
             answers.save_beneficiaries(
                 current_user,
@@ -158,21 +186,30 @@ def outcomes(application_id: int):
     form.principle.choices = [
         (str(p.id), p.name) for p in reference.principles(include_inactive=False)
     ]
-    if form.validate_on_submit():
-        principle = parse_ids([form.principle.data])
+    returning = form.save_and_return.data
+    if returning and nothing_typed(form, "indicator", "target", "principle"):
+        return redirect(back_to_application(application))
+    principle = parse_ids([form.principle.data])
+    principle_id = principle[0] if principle else None
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            report_together(form, answers.outcome_problems(principle_id=principle_id))
+    else:
         try:
             answers.add_outcome(
                 current_user,
                 application,
                 indicator=form.indicator.data,
                 target=form.target.data,
-                principle_id=principle[0] if principle else None,
+                principle_id=principle_id,
             )
         except DomainError as error:
             add_to_form(form, error)
         else:
+            if returning:
+                return saved_and_back(application, "Outcome added")
             flash("Outcome added", "success")
-            return redirect(url_for(".outcomes", application_id=application.id))
+            return redirect(url_for(".outcomes", application_id=application.id, **return_args()))
     return render_section("outcomes", application, form)
 
 
@@ -185,4 +222,4 @@ def remove_outcome(application_id: int, outcome_id: int):
             answers.remove_outcome(current_user, application, outcome_id)
         except DomainError as error:
             flash_refusal(error)
-    return redirect(url_for(".outcomes", application_id=application.id))
+    return redirect(url_for(".outcomes", application_id=application.id, **return_args()))

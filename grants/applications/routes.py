@@ -10,8 +10,14 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from grants import transaction, uploads
 from grants.applications import answers, dashboard, sections, services
-from grants.applications.blueprint import bp, load
-from grants.applications.forms import ChooseGroupForm, ConfirmForm, DeclarationForm, WithdrawForm
+from grants.applications.blueprint import bp, load, report_together
+from grants.applications.forms import (
+    ChooseGroupForm,
+    ConfirmForm,
+    DeclarationForm,
+    SendForm,
+    WithdrawForm,
+)
 from grants.applications.states import next_steps
 from grants.errors import DomainError, add_to_form
 from grants.extensions import db
@@ -40,7 +46,7 @@ def start(slug: str):
     groups = list(db.session.scalars(visible_groups_query(current_user)))
     if not groups:
         flash("Add your group first. Then you can start your application", "information")
-        return redirect(url_for("organisations.create"))
+        return redirect(url_for("organisations.create", next=request.path))
     formdata = None
     if request.method == "POST" and len(groups) == 1 and "organisation" not in request.form:
         formdata = CombinedMultiDict([request.form, MultiDict({"organisation": str(groups[0].id)})])
@@ -89,7 +95,13 @@ def declaration(application_id: int):
     form = DeclarationForm(
         data={"full_name": application.declaration_name or current_user.full_name}
     )
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            problems = answers.declaration_problems(
+                full_name=form.full_name.data, confirmed=form.confirm.data
+            )
+            report_together(form, problems)
+    else:
         try:
             answers.declare(
                 current_user,
@@ -110,7 +122,7 @@ def declaration(application_id: int):
 @signed_in
 def check(application_id: int):
     application = load(application_id, for_editing=True)
-    form = ConfirmForm()
+    form = SendForm()
     if form.validate_on_submit():
         try:
             services.submit(current_user, application, link_for=_link)

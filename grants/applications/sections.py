@@ -122,8 +122,8 @@ SECTIONS = [
     Section(
         "documents",
         "Supporting documents",
-        lambda a: all(has_document(a, kind) for kind in SUPPORTING_DOCUMENTS),
-        lambda a: any(has_document(a, kind) for kind in SUPPORTING_DOCUMENTS),
+        lambda a: all(has_document(a, kind) or a.waiver_for(kind) for kind in SUPPORTING_DOCUMENTS),
+        lambda a: any(has_document(a, kind) or a.waiver_for(kind) for kind in SUPPORTING_DOCUMENTS),
     ),
 ]
 DECLARATION = Section(

@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from grants import audit, transaction, uploads
 from grants.accounts.models import User
-from grants.applications import sections
+from grants.applications import answers, sections
 from grants.applications.access import can_enter_for_group
 from grants.applications.models import Application, Channel, ReferenceCounter
 from grants.applications.revisions import add_revision
-from grants.applications.states import Actor, ApplicationStatus, check_transition
+from grants.applications.states import SET_ASIDE, Actor, ApplicationStatus, check_transition
 from grants.clock import LONDON, as_aware, utcnow
 from grants.email import queue_email
 from grants.errors import DomainError, NotAllowed
@@ -85,6 +85,12 @@ def start(
             raise NotAllowed("You can only apply for a group you belong to")
         if round_.status(now) != RoundStatus.OPEN:
             raise DomainError("This round is not open for applications")
+    if already_applied(round_, organisation, sent_only=False):
+        raise AlreadyApplied(
+            f"{organisation.name} already has an application for this round. "
+            "Each group can send one application to it",
+            field="organisation",
+        )
     application = Application(
         round=round_,
         organisation=organisation,
@@ -103,6 +109,35 @@ def start(
     )
     db.session.flush()
     return application
+
+
+class AlreadyApplied(DomainError):
+    """The group already holds its one place in this round."""
+
+
+def already_applied(
+    round_: Round, organisation: Organisation, *, sent_only: bool, other_than: int | None = None
+) -> Application | None:
+    """The group's application that holds its one place in ``round_`` (None if the round allows
+    several, or there is none).
+
+    Withdrawn and not-eligible ones give the place back. Starting a second draft is refused, but
+    at sending only *sent* applications count: if two drafts exist anyway (started at the same
+    moment), the first one sent takes the place and the other is refused when it is sent, rather
+    than a half-finished draft blocking a finished one.
+    """
+    if round_.allows_several_applications:
+        return None
+    query = select(Application).where(
+        Application.round_id == round_.id,
+        Application.organisation_id == organisation.id,
+        Application.status.not_in(SET_ASIDE),
+    )
+    if sent_only:
+        query = query.where(Application.status != S.DRAFT)
+    if other_than is not None:
+        query = query.where(Application.id != other_than)
+    return db.session.scalars(query.order_by(Application.id).limit(1)).first()
 
 
 def _next_reference(submitted_at: datetime) -> str:
@@ -129,7 +164,7 @@ def _next_reference(submitted_at: datetime) -> str:
     return f"CIF-{year}-{number:04d}"
 
 
-def _check_complete(application: Application) -> None:
+def _check_complete(application: Application, now: datetime) -> None:
     missing = sections.incomplete(application)
     if missing:
         raise DomainError("Complete these sections first: " + ", ".join(s.title for s in missing))
@@ -143,8 +178,25 @@ def _check_complete(application: Application) -> None:
         raise DomainError(
             f"Ask for between {format_pence(round_.min_award_pence)} and {format_pence(round_.max_award_pence)}"
         )
-    if application.end_date < application.start_date:
-        raise DomainError("The project end date must be the same as or after the start date")
+    _check_dates(application, now)
+
+
+def _check_dates(application: Application, now: datetime) -> None:
+    """The project's dates, checked again at sending: the round's project window may have
+    changed since they were saved, and a start date that has passed can no longer be funded.
+    The error names the timeline section, so the page can link to it."""
+    today = now.astimezone(LONDON).date()
+    problems = answers.timeline_problems(
+        application, start=application.start_date, end=application.end_date
+    )
+    if application.start_date < today:
+        problems.setdefault("start_date", "The project start date has passed")
+    if problems:
+        raise DomainError(
+            "Change your project dates in the timeline: "
+            + " ".join(dict.fromkeys(message.rstrip(".") + "." for message in problems.values())),
+            field="timeline",
+        )
 
 
 class AlreadySent(DomainError):
@@ -163,14 +215,23 @@ def submit(
     check_transition(application.status, S.SUBMITTED, Actor.APPLICANT)
     if not transaction.claim(application, status=application.status):
         raise AlreadySent("This application has already been sent")
-    _check_complete(application)
+    _check_complete(application, now)
+    _check_place_in_round(application)
     resubmission = application.status == S.MORE_INFORMATION_REQUESTED
     if application.reference is None:
         application.reference = _next_reference(now)
-    application.submitted_at = now
-    move(actor, application, S.SUBMITTED, Actor.APPLICANT, resubmission=resubmission)
+    if application.submitted_at is None:
+        application.submitted_at = now  # a resend keeps the first date; its revision records it
+    move(
+        actor,
+        application,
+        S.SUBMITTED,
+        Actor.APPLICANT,
+        resubmission=resubmission,
+        sent_at=now.isoformat(),
+    )
     application.decision_message = None if resubmission else application.decision_message
-    add_revision(application, actor)
+    add_revision(application, actor).created_at = now
     db.session.flush()
     email_group(
         application,
@@ -180,6 +241,21 @@ def submit(
         resubmission=resubmission,
     )
     return application
+
+
+def _check_place_in_round(application: Application) -> None:
+    """One application per group per round (unless the round allows more), checked again at
+    sending. The group's row is locked first, so two of its drafts sent at the same moment are
+    put in order and the second sees the first."""
+    if application.round.allows_several_applications:
+        return
+    organisation = application.organisation
+    transaction.claim(organisation, id=organisation.id)
+    if already_applied(application.round, organisation, sent_only=True, other_than=application.id):
+        raise AlreadyApplied(
+            f"{organisation.name} has already sent an application to this round, and each group "
+            "can send one. Withdraw that one first, or delete this draft"
+        )
 
 
 def email_group(application: Application, subject: str, template: str, **context) -> None:

@@ -80,6 +80,9 @@ TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationStatus], frozenset[Actor]]
     (S.MORE_INFORMATION_REQUESTED, S.SUBMITTED): frozenset({Actor.APPLICANT}),
     (S.SUBMITTED, S.ELIGIBLE): frozenset({Actor.OFFICER}),
     (S.SUBMITTED, S.INELIGIBLE): frozenset({Actor.OFFICER}),
+    # An officer corrects a screening outcome found to be wrong, with a reason.
+    (S.ELIGIBLE, S.INELIGIBLE): frozenset({Actor.OFFICER}),
+    (S.INELIGIBLE, S.ELIGIBLE): frozenset({Actor.OFFICER}),
     (S.ELIGIBLE, S.IN_PANEL_REVIEW): frozenset({Actor.OFFICER}),
     (S.IN_PANEL_REVIEW, S.FUNDED): frozenset({Actor.OFFICER}),
     (S.IN_PANEL_REVIEW, S.FUNDED_WITH_CONDITIONS): frozenset({Actor.OFFICER}),
@@ -101,6 +104,9 @@ WITHDRAWABLE = APPLICATIONS.sources(S.WITHDRAWN, [Actor.APPLICANT])
 # A panel has decided (or may have scored, from IN_PANEL_REVIEW on: see PANEL_STARTED).
 DECIDED = frozenset({S.FUNDED, S.FUNDED_WITH_CONDITIONS, S.RESERVE, S.DECLINED})
 PANEL_STARTED = frozenset({S.IN_PANEL_REVIEW, *DECIDED})
+# Applications that no longer hold a group's place in a round: withdrawn, or found not eligible
+# (a group may then apply again where the round allows one application each).
+SET_ASIDE = frozenset({S.WITHDRAWN, S.INELIGIBLE})
 # Officers decide these two with a message the group must read.
 EXPLAINED = frozenset({S.INELIGIBLE, S.MORE_INFORMATION_REQUESTED})
 # An officer's panel stages and decisions, recorded after screening.

@@ -55,3 +55,11 @@ def test_dashboard_makes_the_same_number_of_queries_whatever_the_number_of_appli
     print(f"dashboard queries: {few} with 3 applications, {many} with 63")
     assert few == many, (few, many)
     assert "page=2" in client.get("/applications/").get_data(as_text=True)
+
+
+def test_the_dashboard_counts_applications_in_words(client):
+    applicant = make_user()
+    start_application(organisation=make_group(applicant), applicant=applicant)
+    sign_in(client, applicant)
+    page = client.get("/applications/").get_data(as_text=True)
+    assert "1 application<" in page and "1 applications" not in page

@@ -109,4 +109,4 @@ def test_budget_over_the_maximum_is_refused(client, applicant):
         data={"item": "Minibus", "category": "transport", "amount": "2500"},
     )
     assert response.status_code == 200
-    assert any("This round gives up to £2,000.00" in m for m in error_messages(response))
+    assert any("This round gives up to £2,000" in m for m in error_messages(response))

@@ -63,7 +63,7 @@ def test_no_submission_after_the_round_closes():
 def test_no_amount_outside_the_round_limits():
     application = start_application()
     actor = application.organisation.main_contact
-    with pytest.raises(DomainError, match="up to £2,000.00"):
+    with pytest.raises(DomainError, match="up to £2,000"):
         answers.add_budget_line(
             actor, application, item="Bus", category="transport", amount="2000.01"
         )

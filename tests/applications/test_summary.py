@@ -86,9 +86,9 @@ def application(reference_data):
 
 def test_every_section_is_shown_in_task_list_order(application):
     headings = [h.get_text(strip=True) for h in render(application).select("h2")]
-    assert headings == [
-        "About your group",
-        "Your project",
+    assert headings == [  # drawn for nobody in particular, so not spoken to the group
+        "About the group",
+        "The project",
         "Where it happens",
         "Principles",
         "Who benefits",
@@ -110,7 +110,7 @@ def test_every_answer_is_shown(application):
     assert values["Project title"] == "Hindley summer lunch club"
     assert values["Neighbourhoods"] == application.neighbourhoods[0].name
     assert values["Main principle"] == application.main_principle.name
-    assert values["Other principles"] == "None"
+    assert values["Other principles"] == "No others"
     assert values["Number of people"] == "40"
     assert values["Who will benefit"] == "Young people Families with children"
     assert values["Children attending"].startswith("40 children Principle: ")
@@ -124,7 +124,7 @@ def test_every_answer_is_shown(application):
     assert values["Governing document"] == "governing_document.pdf"
     assert values["Declared by"].startswith(application.declaration_name + " on ")
     budget = [[c.get_text(strip=True) for c in r.select("td")] for r in soup.select("tbody tr")]
-    assert budget == [["Food", "Materials and food", "£1,500.00"], ["Total", "", "£1,500.00"]]
+    assert budget == [["Food", "Materials and food", "£1,500"], ["Total", "", "£1,500"]]
 
 
 def test_files_link_to_the_checked_download_route(application):
@@ -143,8 +143,10 @@ def test_without_file_links_files_are_named_only(application):
 def test_change_links_go_to_each_section_with_hidden_context(application):
     soup = render(application, change_links=True)
     hrefs = {a["href"] for a in soup.select("a") if a.get_text(strip=True).startswith("Change")}
-    assert hrefs == {f"/applications/{application.id}/{key}" for key in SECTION_KEYS}
-    title_change = soup.find("a", href=f"/applications/{application.id}/project")
+    assert hrefs == {
+        f"/applications/{application.id}/{key}?return_to=check" for key in SECTION_KEYS
+    }
+    title_change = soup.find("a", href=f"/applications/{application.id}/project?return_to=check")
     assert title_change.get_text(" ", strip=True) == "Change project title"
     assert title_change.select_one(".govuk-visually-hidden")
 
@@ -189,3 +191,21 @@ def test_what_people_typed_is_escaped_exactly_once(application):
     assert "&amp;amp;" not in html and "&amp;lt;" not in html
     assert "<script>" not in html
     assert "Line one<br>&lt;script&gt;" in html
+
+
+def test_paragraph_breaks_in_long_answers_are_kept(application):
+    actor = application.organisation.main_contact
+    answers.save_project(
+        actor,
+        application,
+        title="Lunch club",
+        summary="Lunches",
+        description="First paragraph.\r\n\r\nSecond paragraph,\nsecond line.\n\n\nThird.",
+    )
+    description = render(application).find("dt", string=lambda t: "Description" in (t or ""))
+    paragraphs = description.find_next_sibling("dd").find_all("p")
+    assert [p.decode_contents() for p in paragraphs] == [
+        "First paragraph.",
+        "Second paragraph,<br/>second line.",
+        "Third.",
+    ]

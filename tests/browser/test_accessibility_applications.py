@@ -24,6 +24,7 @@ from grants.organisations.models import INCOME_LABELS, TYPE_LABELS, IncomeBand, 
 from grants.permissions import Role
 from grants.screening import notes
 from grants.screening import services as screening
+from grants.screening.checks import CHECKLIST_LABELS
 from tests.applications.factories import (
     assisted_application,
     complete,
@@ -31,7 +32,7 @@ from tests.applications.factories import (
     start_application,
     submitted_application,
 )
-from tests.browser.test_accessibility import AXE, BLOCKING_IMPACTS, describe
+from tests.browser.test_accessibility import AXE, BLOCKING_IMPACTS, describe, phone_problems
 from tests.factories import make_group, make_user
 from tests.funds.factories import make_criterion, make_fund, make_question, make_round
 
@@ -67,10 +68,14 @@ class Scans:
 
     page: Page
     found: dict[str, list[dict]] = field(default_factory=dict)
+    on_phones: dict[str, list[str]] = field(default_factory=dict)
 
     def here(self, name: str) -> None:
-        """Scan the page as it is now (after a form was sent, say)."""
+        """Scan the page as it is now (after a form was sent, say), then look at it on phones."""
         self.found[f"{name} ({self.page.url})"] = AXE.run(self.page).response["violations"]
+        problems = phone_problems(self.page)
+        if problems:
+            self.on_phones[f"{name} ({self.page.url})"] = problems
 
     def visit(self, name: str, path: str) -> None:
         response = self.page.goto(path)
@@ -91,6 +96,8 @@ class Scans:
         print(self.report() or "axe found nothing on any page")
         blocking = self.report(BLOCKING_IMPACTS)
         assert not blocking, f"Serious or critical problems:\n{blocking}"
+        phones = [f"{name}: {'; '.join(problems)}" for name, problems in self.on_phones.items()]
+        assert not phones, "On phones:\n" + "\n".join(phones)
 
 
 def button(page: Page, name: str):
@@ -157,7 +164,7 @@ def test_applicant_pages(page, sign_in, reference_data):
     applicant = make_user(name="Asha Patel")
     group = make_group(applicant, name="Hindley Summer Club")
     other_group = make_group(applicant, name="Ince Community Choir")
-    round_ = open_round(questions=True)
+    round_ = open_round(questions=True, allows_several_applications=True)
     ready = complete(start_application(round_, group))
     started = start_application(round_, other_group)
     answers.confirm_group(applicant, started)
@@ -229,6 +236,19 @@ def test_officer_fund_and_round_pages(page, sign_in, reference_data):
     scans.visit("criteria", f"/funds/rounds/{round_.id}/criteria")
     scans.visit("questions", f"/funds/rounds/{round_.id}/questions")
     scans.visit("round preview", f"/funds/rounds/{round_.id}/preview")
+    scans.visit("new criterion", f"/funds/rounds/{round_.id}/criteria/new")
+    scans.visit("new question", f"/funds/rounds/{round_.id}/questions/new")
+    button(page, "Save question").click()
+    expect_errors(page)
+    scans.here("question form with errors")
+    scans.visit("new fund", "/funds/new")
+    button(page, "Save fund").click()
+    expect_errors(page)
+    scans.here("fund form with errors")
+    scans.visit("new round", f"/funds/{fund.id}/rounds/new")
+    button(page, "Save round").click()
+    expect_errors(page)
+    scans.here("round form with every error")
 
     scans.assert_accessible()
 
@@ -265,7 +285,16 @@ def test_officer_screening_pages(page, sign_in, reference_data):
     resent = submitted_application(round_)
     submitted_application(round_)
     _sent_again_with_a_change(officer, resent)
-    assisted_application(officer, round_)
+    assisted = assisted_application(officer, round_)
+    eligible = submitted_application(round_)
+    screening.screen(
+        make_user(Role.PROGRAMME_OFFICER),
+        eligible,
+        outcome="eligible",
+        checklist=dict.fromkeys(CHECKLIST_LABELS, True),
+        message=None,
+        link_for=str,
+    )
     sign_in(page, officer)
     scans = Scans(page)
 
@@ -274,11 +303,22 @@ def test_officer_screening_pages(page, sign_in, reference_data):
     scans.visit("officer's application page", f"/screening/{resent.id}")
     expect(page.get_by_role("heading", name="What changed when it was sent again")).to_be_visible()
     expect(page.get_by_text("Rang the group to confirm the venue.")).to_be_visible()
+    page.get_by_role("group", name="Outcome", exact=True).get_by_label(
+        "Eligible", exact=True
+    ).check()
+    button(page, "Save the check").click()
+    expect_errors(page)
+    scans.here("eligibility check with an error for each item")
+    scans.visit("correcting a screening outcome", f"/screening/{eligible.id}")
+    expect(page.get_by_role("heading", name="Correct the outcome")).to_be_visible()
     scans.visit("assisted and overdue drafts", "/screening/assisted")
     expect(page.get_by_role("table", name="1 draft")).to_be_visible()
     page.goto("/screening/assisted/new")
     button(page, "Start the application").click()
     expect_errors(page)
     scans.here("assisted start with errors")
+    scans.visit("assisted documents, with waive links", f"/applications/{assisted.id}/documents")
+    waive = f"/applications/{assisted.id}/documents/safeguarding_policy/waive"
+    scans.visit("waive a document", waive)
 
     scans.assert_accessible()

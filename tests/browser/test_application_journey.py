@@ -118,8 +118,9 @@ def save_and_return(page: Page, title: str) -> None:
 
 
 def return_to_task_list(page: Page, title: str) -> None:
-    """List sections (outcomes, budget, documents) save each row; a link goes back."""
-    page.get_by_role("link", name=SAVE_AND_RETURN, exact=True).click()
+    """List sections (outcomes, budget, documents) save each row as it is added; "Save and return"
+    saves anything still typed (nothing here) and goes back."""
+    button(page, SAVE_AND_RETURN).click()
     expect_task_completed(page, title)
 
 
@@ -183,6 +184,16 @@ def add_outcome(page: Page) -> None:
     expect_banner(page, "Outcome added")
     outcomes = page.get_by_role("table", name="Your outcomes")
     expect(outcomes).to_contain_text("Children eat a hot lunch")
+    # A second outcome typed, then "Save and return": it is saved, not thrown away.
+    page.get_by_label("What will change?", exact=True).fill("Parents meet each other")
+    page.get_by_label("Your target", exact=True).fill("20 parents")
+    fieldset(page, "Which principle does this outcome serve?").get_by_label(
+        MAIN_PRINCIPLE, exact=True
+    ).check()
+    button(page, SAVE_AND_RETURN).click()
+    expect_task_completed(page, "Planned outcomes")
+    open_task(page, "Planned outcomes")
+    expect(outcomes).to_contain_text("Parents meet each other")
     return_to_task_list(page, "Planned outcomes")
 
 
@@ -272,9 +283,8 @@ def screen_as_eligible(page: Page, reference: str) -> None:
     button(page, "Apply filters").click()
     page.get_by_role("link", name=reference, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(f"^{reference}: "))
-    checklist = fieldset(page, "Checklist")
     for label in CHECKLIST_LABELS.values():
-        checklist.get_by_label(label, exact=True).check()
+        fieldset(page, label).get_by_label("Confirmed", exact=True).check()
     fieldset(page, "Outcome").get_by_label("Eligible", exact=True).check()
     button(page, "Save the check").click()
     expect_banner(page, "Check saved. The application is now: Eligible")

@@ -7,6 +7,7 @@ strict mode fails the run, and the marker and the entry come out together.
 
 from __future__ import annotations
 
+from grants import uploads
 from grants.applications import answers
 from grants.applications.models import Application, DocumentKind
 from grants.extensions import db
@@ -138,8 +139,8 @@ def test_download_of_a_name_with_a_line_break(client, reference_data):
 
 
 def test_documents_refused_part_way(client, reference_data):
-    """When one of several files is refused, none is saved: the document already in the
-    other slot stays, with its file."""
+    """When one of several files is refused, the good one still replaces the document in its
+    slot, with its file on disk, and the refused one is named and saved nowhere."""
     draft = my_draft(client)
     answers.attach(
         draft.organisation.main_contact,
@@ -155,8 +156,12 @@ def test_documents_refused_part_way(client, reference_data):
 
     response = client.post(f"/applications/{draft.id}/documents", **multipart({}, files))
 
-    assert response.status_code == 200  # "The selected file must be a ..."
-    assert stored(draft, DocumentKind.GOVERNING_DOCUMENT) == saved
+    assert response.status_code == 200
+    assert "accounts.mp3 was not uploaded" in response.get_data(as_text=True)
+    (replacement,) = stored(draft, DocumentKind.GOVERNING_DOCUMENT)
+    assert [replacement] != saved
+    assert uploads.path_of(replacement).is_file()
+    assert stored(draft, DocumentKind.ACCOUNTS) == []
 
 
 def test_recording_replaced_when_project_refused(client, reference_data):

@@ -156,7 +156,10 @@ def applicant_world(client) -> Applications:
     applicant = make_user(name="Alex Applicant")
     group = make_group(applicant)
     sign_in(client, applicant)
-    return Applications(applicant, group, round_with_every_question())
+    # One group holds several applications here (filled, empty, sent), so its round allows them.
+    return Applications(
+        applicant, group, round_with_every_question(allows_several_applications=True)
+    )
 
 
 def neighbourhood_ids() -> list[str]:
