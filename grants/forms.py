@@ -37,8 +37,12 @@ class BaseForm(FlaskForm):
                 options = {**options, "filters": (strip_bidi_controls, *filters)}
             return unbound_field.bind(form=form, **options)
 
+    # A service's name for a setting -> the field that asks for it, where the two differ.
+    ERROR_FIELDS: dict[str, str] = {}
+
     def add_error(self, field_name: str | None, message: str) -> None:
         """Attach a service's DomainError to the field it concerns (or to the form as a whole)."""
+        field_name = self.ERROR_FIELDS.get(field_name, field_name)
         field = getattr(self, field_name, None) if field_name else None
         if field is None or not hasattr(field, "errors"):
             self.form_errors.append(message)
@@ -46,6 +50,17 @@ class BaseForm(FlaskForm):
         if not isinstance(field.errors, list):
             field.errors = list(field.errors)
         field.errors.append(message)
+
+    def add_further_errors(self, errors: dict[str, str]) -> None:
+        """Add a service's problems to the fields the form's own checks passed.
+
+        Called when the form's own checks failed, so that the first submit shows every problem
+        (a closing date before the opening date as well as a missing title), one per field.
+        """
+        for name, message in errors.items():
+            field = getattr(self, self.ERROR_FIELDS.get(name, name), None)
+            if field is None or not getattr(field, "errors", None):
+                self.add_error(name, message)
 
 
 class Required(InputRequired):
@@ -183,4 +198,4 @@ class PoundsField(StringField):
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return format_pence(self.data, whole=True).removeprefix("£")
+        return format_pence(self.data).removeprefix("£")

@@ -1,4 +1,4 @@
-"""Officer-written Markdown (round guidance), rendered safely and styled like the rest of the page.
+"""Officer-written Markdown (round guidance, fund descriptions), rendered safely in GOV.UK style.
 
 Markdown allows raw HTML, so the rendered output is cleaned with an allow-list: anything not on it
 (scripts, event handlers, javascript: links, images, classes someone typed) is dropped. The GOV.UK

@@ -23,12 +23,16 @@ def parse_pounds(text: str) -> int:
     return int(match["pounds"]) * 100 + int(pence)
 
 
-def format_pence(pence: int | None, *, whole: bool = False) -> str:
-    """123450 -> '£1,234.50'; with whole=True and no pence, '£1,234'."""
+def format_pence(pence: int | None) -> str:
+    """The one way money is shown: 200000 -> '£2,000' and 200050 -> '£2,000.50'.
+
+    Whole pounds drop the '.00' so round numbers (grant limits, budgets) read as people say them;
+    an amount with pence always shows both digits.
+    """
     if pence is None:
         return ""
     sign = "-" if pence < 0 else ""
     pounds, remainder = divmod(abs(pence), 100)
-    if whole and remainder == 0:
+    if remainder == 0:
         return f"{sign}£{pounds:,}"
     return f"{sign}£{pounds:,}.{remainder:02d}"

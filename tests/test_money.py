@@ -1,34 +1,26 @@
-"""Money parsing accepts what people type in pounds, in ASCII digits only."""
+"""Money is shown one way everywhere: whole pounds without pence, other amounts with both digits."""
 
 import pytest
 
-from grants.money import MoneyError, parse_pounds
-
-MESSAGE = "Enter an amount in pounds, like 1500 or 1,500.50"
+from grants.money import format_pence
 
 
 @pytest.mark.parametrize(
-    ("typed", "pence"),
-    [("1500", 150_000), ("£1,234.50", 123_450), ("1234.5", 123_450), (" 0.5 ", 50)],
-)
-def test_pounds_become_pence(typed, pence):
-    assert parse_pounds(typed) == pence
-
-
-@pytest.mark.parametrize(
-    "typed",
+    ("pence", "shown"),
     [
-        "١٢٣",  # Arabic-Indic digits: int() would read them, people reading a statement would not
-        "۱۲۳",  # Extended Arabic-Indic
-        "１２３",  # full-width
-        "१२३",  # Devanagari
-        "12.٥",
-        "1\n2",
-        "-1",
-        "1.234",
+        (200_000, "£2,000"),
+        (200_050, "£2,000.50"),
+        (200_005, "£2,000.05"),
+        (0, "£0"),
+        (99, "£0.99"),
+        (-150_000, "-£1,500"),
+        (None, ""),
     ],
 )
-def test_only_ascii_digits_are_money(typed):
-    with pytest.raises(MoneyError) as refusal:
-        parse_pounds(typed)
-    assert str(refusal.value) == MESSAGE
+def test_money_is_shown_without_pence_only_when_there_are_none(pence, shown):
+    assert format_pence(pence) == shown
+
+
+def test_templates_show_money_with_the_one_filter(app):
+    rendered = app.jinja_env.from_string("{{ 150000 | money }} {{ 150050 | money }}").render()
+    assert rendered == "£1,500 £1,500.50"

@@ -53,7 +53,12 @@ MATRIX = {
     "organisations.create": ("/groups/new", SIGNED_IN),
     "organisations.show": ("/groups/{group}", SIGNED_IN, SEES_GROUP),
     "organisations.edit": ("/groups/{group}/edit", {MEMBER}, SEES_GROUP),
-    "organisations.invite": ("/groups/{group}/invite", {MEMBER} | OFFICER, SEES_GROUP),
+    "organisations.invite": ("/groups/{group}/invite", {MEMBER}, SEES_GROUP),
+    "organisations.remove_member": (
+        "/groups/{group}/members/{membership}/remove",
+        {MEMBER},
+        SEES_GROUP,
+    ),
     "organisations.create_offline": ("/groups/new-for-someone", OFFICER),
     "reference.neighbourhoods": ("/admin/neighbourhoods", ADMIN),
     "reference.principles": ("/admin/principles", ADMIN),
@@ -62,6 +67,8 @@ MATRIX = {
     "admin.invite": ("/admin/users/invite", ADMIN),
     "admin.person": ("/admin/users/{user}", ADMIN),
     "admin.audit_log": ("/admin/audit", ADMIN),
+    "admin.invitations": ("/admin/invitations", ADMIN),
+    "admin.deactivate": ("/admin/users/{user}/deactivate", ADMIN),
     "applications.index": ("/applications/", SIGNED_IN),
     "funds.index": ("/funds/", OFFICER),
     "funds.edit_fund": ("/funds/{fund}/edit", OFFICER),
@@ -90,11 +97,22 @@ NOT_IN_MATRIX = {
     "accounts.sign_out",
     "accounts.reset_password",
     "accounts.accept_invitation",
+    # Email confirmation: tests/accounts/test_routes.py
+    "accounts.confirm_email",
+    "accounts.confirm_your_email",
+    "accounts.resend_confirmation",
+    "admin.resend_invitation",  # POST only: tests/admin/test_admin_security.py
+    "admin.revoke_invitation",
+    "admin.reactivate",
     "organisations.accept",
+    "organisations.register_to_join",  # tests/organisations/test_invitation_registration.py
     "reference.edit_neighbourhood",
     "round_setup.move_criterion",
     "round_setup.move_question",
     "rounds.check_result",
+    # Officers only, on assisted applications: tests/applications/test_waivers.py
+    "applications.waive_document",
+    "applications.remove_waiver",
 }
 # Pages of one application for officers; tests/screening/test_*.py check each role.
 SCREENING_ENDPOINTS = {
@@ -102,6 +120,7 @@ SCREENING_ENDPOINTS = {
     "screening.add_note",
     "screening.check",
     "screening.extend",
+    "screening.correct",
 }
 # Every page of one application; tests/applications/test_access.py checks each for every role.
 APPLICATION_ENDPOINTS = {
@@ -198,6 +217,7 @@ def people():
     ids = {
         "group": group.id,
         "user": users["no_roles_group_member"].id,
+        "membership": group.memberships[0].id,
         "fund": round_.fund_id,
         "round": round_.id,
         "slug": round_.slug,

@@ -89,17 +89,23 @@ def get_criterion(round_: Round, criterion_id: int) -> Criterion:
     return criterion
 
 
-def _checked(details: CriterionDetails) -> dict[str, str]:
+def criterion_errors(details: CriterionDetails) -> dict[str, str]:
+    """Every problem with a criterion's details, field by field.
+
+    A form calls this even when some answers failed its own checks (those are None here), so an
+    officer sees every problem on the first submit: a rule whose answers are missing is skipped.
+    """
     errors: dict[str, str] = {}
-    if not details.name.strip():
+    name = (details.name or "").strip()
+    if not name:
         errors["name"] = "Enter the criterion's name"
-    elif len(details.name.strip()) > 200:
+    elif len(name) > 200:
         errors["name"] = "Name must be 200 characters or fewer"
-    if not 1 <= details.weight <= MAX_WEIGHT:
+    if details.weight is None or not 1 <= details.weight <= MAX_WEIGHT:
         errors["weight"] = f"Weight must be a whole number from 1 to {MAX_WEIGHT}"
-    if not 1 <= details.max_score <= MAX_SCORE:
+    if details.max_score is None or not 1 <= details.max_score <= MAX_SCORE:
         errors["max_score"] = f"Maximum score must be a whole number from 1 to {MAX_SCORE}"
-    elif not errors:
+    elif (details.level_guidance or "").strip():
         try:
             parse_level_guidance(details.level_guidance, details.max_score)
         except DomainError as error:
@@ -115,7 +121,7 @@ def save_criterion(
     """Add a criterion at the end of the list (``criterion`` None) or change one."""
     check_can_manage(actor)
     check_unlocked(round_)
-    errors = _checked(details)
+    errors = criterion_errors(details)
     if errors:
         raise InvalidInput(errors)
     before = criterion.audit_view() if criterion else None

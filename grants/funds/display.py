@@ -41,8 +41,8 @@ def who_can_apply(round_: Round) -> str:
 
 
 def grant_range(round_: Round) -> str:
-    low = format_pence(round_.min_award_pence, whole=True)
-    high = format_pence(round_.max_award_pence, whole=True)
+    low = format_pence(round_.min_award_pence)
+    high = format_pence(round_.max_award_pence)
     return f"{low} to {high}"
 
 
@@ -58,12 +58,16 @@ def settings(round_: Round) -> list[tuple[str, str]]:
         ("Web address", f"/rounds/{round_.slug}"),
         ("Opens", local_datetime(round_.opens_at)),
         ("Closes", local_datetime(round_.closes_at)),
-        ("Budget", format_pence(round_.budget_pence, whole=True)),
+        ("Budget", format_pence(round_.budget_pence)),
         ("Grants", grant_range(round_)),
         ("Types of group that can apply", who_can_apply(round_)),
-        ("Largest annual income", format_pence(income, whole=True) if income else "No limit"),
+        ("Largest annual income", format_pence(income) if income else "No limit"),
         ("Where projects can happen", where_projects_happen(round_)),
         ("Project dates", window or "Any dates"),
         ("Video or audio answers", "Accepted" if round_.allows_recordings else "Not accepted"),
+        (
+            "Applications per group",
+            "More than one" if round_.allows_several_applications else "One",
+        ),
         ("Blind panel", "Yes" if round_.blind_panel else "No"),
     ]

@@ -64,7 +64,7 @@ def reasons_income_is_ineligible(round_: Round, income_band: IncomeBand) -> list
     if limit is None or (upper is not None and upper <= limit):
         return []
     return [
-        f"This round is for groups with an income of {format_pence(limit, whole=True)} or less. "
+        f"This round is for groups with an income of {format_pence(limit)} or less. "
         f"You told us your income is {income_band.label}."
     ]
 

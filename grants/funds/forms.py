@@ -40,6 +40,8 @@ class FundForm(BaseForm):
     description = TextAreaField(
         "Description",
         widget=GovTextArea(),
+        description="Shown on the fund's rounds' pages. Use ## for a heading, * for a bullet point "
+        "and [link text](https://…) for a link.",
         validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
     )
     total_budget_pence = PoundsField(
@@ -159,7 +161,8 @@ class RoundForm(BaseForm):
         widget=GovCheckboxesInput(),
         choices=[],
         validate_choice=False,
-        description="Select every neighbourhood where projects can happen.",
+        description="If projects can happen only in the neighbourhoods you choose, select each "
+        "one. Leave these blank if projects can happen anywhere in the borough.",
     )
     project_start_from = GovDateField(
         "Earliest project start (optional)", description="For example, 1 6 2026"
@@ -169,6 +172,10 @@ class RoundForm(BaseForm):
     )
     allows_recordings = BooleanField(
         "Groups can send a video or audio recording instead of written answers",
+        widget=GovCheckboxInput(),
+    )
+    allows_several_applications = BooleanField(
+        "A group can send more than one application to this round",
         widget=GovCheckboxInput(),
     )
     blind_panel = BooleanField(
@@ -181,9 +188,6 @@ class RoundForm(BaseForm):
     closes_at = None
 
     ERROR_FIELDS = {"opens_at": "opens_on", "closes_at": "closes_on"}
-
-    def add_error(self, field_name: str | None, message: str) -> None:
-        super().add_error(self.ERROR_FIELDS.get(field_name, field_name), message)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -220,6 +224,7 @@ class RoundForm(BaseForm):
                 if value.isascii() and value.isdigit() and len(value) < 10
             ],
             allows_recordings=self.allows_recordings.data,
+            allows_several_applications=self.allows_several_applications.data,
             blind_panel=self.blind_panel.data,
             project_start_from=self.project_start_from.data,
             project_end_by=self.project_end_by.data,
@@ -263,6 +268,7 @@ def round_form_data(round_: Round) -> dict:
         "all_neighbourhoods": "yes" if round_.all_neighbourhoods else "no",
         "neighbourhood_ids": [str(n.id) for n in round_.neighbourhoods],
         "allows_recordings": round_.allows_recordings,
+        "allows_several_applications": round_.allows_several_applications,
         "blind_panel": round_.blind_panel,
         "project_start_from": round_.project_start_from,
         "project_end_by": round_.project_end_by,

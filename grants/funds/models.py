@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -111,6 +112,10 @@ class Round(db.Model):
     max_income_pence: Mapped[int | None] = mapped_column(BigInteger)
     all_neighbourhoods: Mapped[bool] = mapped_column(Boolean, default=True)
     allows_recordings: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Usually a group sends one application per round; some rounds welcome several.
+    allows_several_applications: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     blind_panel: Mapped[bool] = mapped_column(Boolean, default=False)
     project_start_from: Mapped[date | None] = mapped_column(Date)
     project_end_by: Mapped[date | None] = mapped_column(Date)
@@ -152,6 +157,7 @@ class Round(db.Model):
             "all_neighbourhoods": self.all_neighbourhoods,
             "neighbourhoods": [n.code for n in self.neighbourhoods],
             "allows_recordings": self.allows_recordings,
+            "allows_several_applications": self.allows_several_applications,
             "blind_panel": self.blind_panel,
             "project_start_from": self.project_start_from.isoformat()
             if self.project_start_from

@@ -65,9 +65,10 @@ def _checked(details: QuestionDetails) -> tuple[dict[str, str], QuestionKind | N
         kind = QuestionKind(details.kind)
     except ValueError:
         return {"kind": "Select the type of answer"}, None
-    if not details.label.strip():
+    label = (details.label or "").strip()
+    if not label:
         errors["label"] = "Enter the question"
-    elif len(details.label.strip()) > 300:
+    elif len(label) > 300:
         errors["label"] = "Question must be 300 characters or fewer"
     if len(details.hint or "") > 1000:
         errors["hint"] = "Hint must be 1,000 characters or fewer"
@@ -104,16 +105,29 @@ def _lock_errors(
     return errors
 
 
+def question_errors(
+    round_: Round, question: Question | None, details: QuestionDetails
+) -> dict[str, str]:
+    """Every problem with a new (``question`` None) or changed question, field by field.
+
+    A form calls this even when some answers failed its own checks, so an officer sees every
+    problem on the first submit.
+    """
+    errors, kind = _checked(details)
+    if kind is not None and has_applications(round_):
+        errors = {**errors, **_lock_errors(question, details, kind)}
+    return errors
+
+
 def save_question(
     actor, round_: Round, question: Question | None, details: QuestionDetails
 ) -> Question:
     """Add a question at the end (``question`` None) or change one, within the locks above."""
     check_can_manage(actor)
-    errors, kind = _checked(details)
-    if kind is not None and has_applications(round_):
-        errors = {**errors, **_lock_errors(question, details, kind)}
+    errors = question_errors(round_, question, details)
     if errors:
         raise InvalidInput(errors)
+    kind = QuestionKind(details.kind)
     before = question.audit_view() if question else None
     if question is None:
         question = Question(round=round_, position=ordering.next_position(round_.questions))

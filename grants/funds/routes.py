@@ -45,6 +45,8 @@ def edit_fund(fund_id: int | None = None):
         else:
             flash(f"{saved.name} has been saved", "success")
             return redirect(url_for(".show", fund_id=saved.id))
+    elif form.is_submitted():
+        form.add_further_errors(services.fund_errors(form.details(), fund))
     return render_template("funds/fund_form.html", form=form, fund=fund)
 
 
@@ -68,6 +70,8 @@ def create_round(fund_id: int):
         else:
             flash(f"{round_.title} has been created. Now add its criteria and questions", "success")
             return redirect(url_for(".show_round", round_id=round_.id))
+    elif form.is_submitted():
+        form.add_further_errors(services.round_errors(form.details(), fund, None))
     return render_template("funds/round_form.html", form=form, fund=fund, round=None, locked={})
 
 
@@ -99,6 +103,8 @@ def edit_round(round_id: int):
         else:
             flash("Your changes have been saved", "success")
             return redirect(url_for(".show_round", round_id=round_.id))
+    elif form.is_submitted():
+        form.add_further_errors(services.round_errors(form.details(), round_.fund, round_))
     return render_template(
         "funds/round_form.html",
         form=form,

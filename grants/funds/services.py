@@ -76,7 +76,12 @@ def text_error(value: str | None, *, missing: str, label: str, max_length: int) 
     return None
 
 
-def _fund_errors(details: FundDetails, fund: Fund | None) -> dict[str, str]:
+def fund_errors(details: FundDetails, fund: Fund | None) -> dict[str, str]:
+    """Every problem with these details, field by field.
+
+    A form calls this even when some answers failed its own checks (those are None here), so an
+    officer sees every problem on the first submit: a rule whose answers are missing is skipped.
+    """
     errors: dict[str, str] = {}
     for name, missing, label, max_length in (
         ("name", "Enter the fund's name", "Name", 200),
@@ -87,17 +92,20 @@ def _fund_errors(details: FundDetails, fund: Fund | None) -> dict[str, str]:
         )
         if problem:
             errors[name] = problem
-    same_name = select(Fund.id).where(func.lower(Fund.name) == details.name.strip().lower())
+    name = (details.name or "").strip().lower()
+    same_name = select(Fund.id).where(func.lower(Fund.name) == name)
     if fund is not None:
         same_name = same_name.where(Fund.id != fund.id)
-    if db.session.scalar(same_name) is not None:
+    if name and db.session.scalar(same_name) is not None:
         errors["name"] = "A fund with this name already exists"
-    if fund is not None and details.total_budget_pence < _rounds_total(fund):
+    if details.total_budget_pence is None:
+        errors["total_budget_pence"] = "Enter the fund's total budget"
+    elif fund is not None and details.total_budget_pence < _rounds_total(fund):
         errors["total_budget_pence"] = (
-            f"Total budget must be at least {format_pence(_rounds_total(fund), whole=True)}, "
+            f"Total budget must be at least {format_pence(_rounds_total(fund))}, "
             "what this fund's rounds add up to"
         )
-    if not ORG_ID.match(details.funder_org_id.strip()):
+    if not ORG_ID.match((details.funder_org_id or "").strip()):
         errors["funder_org_id"] = "Enter the funder's org-id, like GB-LAE-WGN"
     prefix = (details.publisher_prefix or "").strip()
     if prefix and not PUBLISHER_PREFIX.match(prefix):
@@ -113,7 +121,7 @@ def _fund_errors(details: FundDetails, fund: Fund | None) -> dict[str, str]:
 def save_fund(actor, fund: Fund | None, details: FundDetails) -> Fund:
     """Create a fund (``fund`` None) or change one."""
     check_can_manage(actor)
-    errors = _fund_errors(details, fund)
+    errors = fund_errors(details, fund)
     if errors:
         raise InvalidInput(errors)
     before = fund.audit_view() if fund else None
@@ -154,6 +162,7 @@ class RoundDetails:
     all_neighbourhoods: bool = True
     neighbourhood_ids: list[int] = field(default_factory=list)
     allows_recordings: bool = False
+    allows_several_applications: bool = False
     blind_panel: bool = False
     project_start_from: date | None = None
     project_end_by: date | None = None
@@ -175,6 +184,7 @@ class RoundDetails:
             all_neighbourhoods=round_.all_neighbourhoods,
             neighbourhood_ids=sorted(n.id for n in round_.neighbourhoods),
             allows_recordings=round_.allows_recordings,
+            allows_several_applications=round_.allows_several_applications,
             blind_panel=round_.blind_panel,
             project_start_from=round_.project_start_from,
             project_end_by=round_.project_end_by,
@@ -230,17 +240,29 @@ def _slug_errors(slug: str, round_: Round | None) -> str | None:
 
 def _money_errors(details: RoundDetails, fund: Fund, round_: Round | None) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if details.max_award_pence <= 0:
+    budget, smallest, largest = (
+        details.budget_pence,
+        details.min_award_pence,
+        details.max_award_pence,
+    )
+    for name, value, missing in (
+        ("budget_pence", budget, "Enter the round's budget"),
+        ("min_award_pence", smallest, "Enter the smallest grant"),
+        ("max_award_pence", largest, "Enter the largest grant"),
+    ):
+        if value is None:
+            errors[name] = missing
+    if largest is not None and largest <= 0:
         errors["max_award_pence"] = "Largest grant must be more than £0"
-    elif details.max_award_pence < details.min_award_pence:
+    elif largest is not None and smallest is not None and largest < smallest:
         errors["max_award_pence"] = "Largest grant must be the same as or more than the smallest"
-    elif details.max_award_pence > details.budget_pence:
+    elif largest is not None and budget is not None and largest > budget:
         errors["max_award_pence"] = "Largest grant must be the same as or less than the budget"
     available = fund.total_budget_pence - _rounds_total(fund, leaving_out=round_)
-    if details.budget_pence > available:
+    if budget is not None and budget > available:
         errors["budget_pence"] = (
-            f"Budget must be {format_pence(available, whole=True)} or less: the rest of "
-            f"{fund.name}'s {format_pence(fund.total_budget_pence, whole=True)} is in other rounds"
+            f"Budget must be {format_pence(available)} or less: the rest of "
+            f"{fund.name}'s {format_pence(fund.total_budget_pence)} is in other rounds"
         )
     return errors
 
@@ -259,7 +281,11 @@ def _round_errors(
     slug_problem = _slug_errors(details.slug, round_)
     if slug_problem:
         errors["slug"] = slug_problem
-    if details.closes_at <= details.opens_at:
+    if details.opens_at is None:
+        errors["opens_at"] = "Enter the opening date"
+    if details.closes_at is None:
+        errors["closes_at"] = "Enter the closing date"
+    elif details.opens_at is not None and details.closes_at <= details.opens_at:
         errors["closes_at"] = "Closing date and time must be after the opening date and time"
     errors.update(_money_errors(details, fund, round_))
     known_types = {t.value for t in OrganisationType}
@@ -298,7 +324,7 @@ def _lock_errors(details: RoundDetails, round_: Round) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name, reason in locked.items():
         if name == "closes_at":
-            if details.closes_at < current.closes_at:
+            if details.closes_at is not None and details.closes_at < current.closes_at:
                 errors[name] = reason
             continue
         old, new = getattr(current, name), getattr(details, name)
@@ -325,17 +351,33 @@ def _apply(round_: Round, details: RoundDetails, neighbourhoods: list[Neighbourh
     round_.all_neighbourhoods = details.all_neighbourhoods
     round_.neighbourhoods = [] if details.all_neighbourhoods else neighbourhoods
     round_.allows_recordings = details.allows_recordings
+    round_.allows_several_applications = details.allows_several_applications
     round_.blind_panel = details.blind_panel
     round_.project_start_from = details.project_start_from
     round_.project_end_by = details.project_end_by
 
 
 def _normalise(details: RoundDetails) -> None:
-    details.slug = details.slug.strip().lower()
-    details.opens_at = _to_the_minute(details.opens_at)
-    details.closes_at = _to_the_minute(details.closes_at)
+    details.slug = (details.slug or "").strip().lower()
+    if details.opens_at is not None:
+        details.opens_at = _to_the_minute(details.opens_at)
+    if details.closes_at is not None:
+        details.closes_at = _to_the_minute(details.closes_at)
     if details.all_neighbourhoods:
         details.neighbourhood_ids = []
+
+
+def round_errors(details: RoundDetails, fund: Fund, round_: Round | None) -> dict[str, str]:
+    """Every problem with a new round's (``round_`` None) or a round's changed settings.
+
+    A form calls this even when some answers failed its own checks (those are None here), so an
+    officer sees every problem on the first submit: a rule whose answers are missing is skipped.
+    """
+    _normalise(details)
+    errors, _ = _round_errors(details, fund, round_)
+    if round_ is not None:
+        errors.update(_lock_errors(details, round_))
+    return errors
 
 
 def create_round(actor, fund: Fund, details: RoundDetails) -> Round:

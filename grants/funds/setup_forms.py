@@ -101,7 +101,9 @@ def build_criterion_form(criterion: Criterion | None, principles) -> CriterionFo
             "principle_id": str(criterion.principle_id or ""),
         }
     form = CriterionForm(data=data)
-    form.principle_id.choices = [("", "None")] + [(str(p.id), p.name) for p in principles]
+    form.principle_id.choices = [("", "Not linked to a principle")] + [
+        (str(p.id), p.name) for p in principles
+    ]
     return form
 
 

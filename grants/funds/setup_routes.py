@@ -59,6 +59,8 @@ def criterion(round_id: int, criterion_id: int | None = None):
         else:
             flash(f"{saved.name} has been saved", "success")
             return redirect(url_for(".criteria_list", round_id=round_.id))
+    elif form.is_submitted():
+        form.add_further_errors(criteria.criterion_errors(form.details()))
     return render_template(
         "funds/criterion_form.html",
         form=form,
@@ -135,6 +137,8 @@ def question(round_id: int, question_id: int | None = None):
         else:
             flash(f"“{saved.label}” has been saved", "success")
             return redirect(url_for(".questions_list", round_id=round_.id))
+    elif form.is_submitted():
+        form.add_further_errors(questions.question_errors(round_, item, form.details()))
     return render_template(
         "funds/question_form.html",
         form=form,

@@ -18,13 +18,18 @@ _numbers = itertools.count(1)
 LEVELS = "0: No evidence\n1: Some evidence\n2: Good evidence\n3: Strong evidence"
 
 
-def make_fund(*, name: str | None = None, total_budget_pence: int = 100_000_000) -> Fund:
+def make_fund(
+    *,
+    name: str | None = None,
+    total_budget_pence: int = 100_000_000,
+    description: str = "A fund for tests.",
+) -> Fund:
     return services.save_fund(
         None,
         None,
         services.FundDetails(
             name=name or f"Fund {next(_numbers)}",
-            description="A fund for tests.",
+            description=description,
             total_budget_pence=total_budget_pence,
             funder_org_id="GB-LAE-WGN",
             funder_name="Wigan Council",

@@ -94,6 +94,40 @@ def test_bad_fund_input_is_explained_and_kept(client, officer, overrides, messag
     assert db.session.scalar(select(Fund)) is None
 
 
+UNSAFE_MARKDOWN = (
+    "## Who we fund\n\nGroups **in** Wigan. [More](https://example.org) "
+    "[bad](javascript:alert(1)) <script>alert(2)</script><img src=x onerror=alert(3)>"
+)
+
+
+def assert_rendered_safely(container):
+    assert container.h2.get_text() == "Who we fund"
+    assert container.strong.get_text() == "in"
+    assert container.find("a", string="More")["href"] == "https://example.org"
+    html = str(container)
+    assert "javascript" not in html and "<script" not in html and "<img" not in html
+
+
+def test_the_fund_page_renders_its_description_as_markdown_safely(client, officer):
+    fund = make_fund(description=UNSAFE_MARKDOWN)
+    soup = soup_of(client.get(f"/funds/{fund.id}"))
+    assert_rendered_safely(soup.select_one("main .app-guidance"))
+
+
+def test_the_round_page_renders_its_funds_description_as_markdown_safely(client):
+    round_ = make_round(fund=make_fund(description=UNSAFE_MARKDOWN))
+    soup = soup_of(client.get(f"/rounds/{round_.slug}"))
+    about = soup.find("h2", string=f"About {round_.fund.name}")
+    assert_rendered_safely(about.find_next_sibling("div", class_="app-guidance"))
+
+
+def test_the_fund_form_reports_its_own_and_the_services_problems_together(client, officer):
+    response = client.post("/funds/new", data=fund_form(name="", funder_org_id="Wigan"))
+    messages = error_messages(response)
+    assert "Enter the fund's name" in messages
+    assert "Enter the funder's org-id, like GB-LAE-WGN" in messages
+
+
 def test_an_officer_changes_a_fund(client, officer):
     fund = make_fund(name="Old")
     form = client.get(f"/funds/{fund.id}/edit")
@@ -199,6 +233,40 @@ def test_an_empty_round_form_lists_what_is_missing(client, officer):
         "Select the types of group that can apply",
     ):
         assert expected in messages
+
+
+def test_the_round_form_reports_every_problem_on_the_first_submit(client, officer):
+    fund = make_fund()
+    response = client.post(
+        f"/funds/{fund.id}/rounds/new",
+        data=round_form(
+            title="",
+            closes_on=["1", "3", "2026"],
+            budget_pence="£1,000,001",
+            max_award_pence="",
+            slug="Small Grants",
+        ),
+    )
+    messages = error_messages(response)
+    for expected in (
+        "Enter the round's title",
+        "Closing date and time must be after the opening date and time",
+        "Budget must be £1,000,000 or less",
+        "Enter the largest grant",
+    ):
+        assert any(expected in message for message in messages), messages
+    assert len(messages) == len(set(messages)) == 5
+
+
+def test_changing_a_round_reports_every_problem_on_the_first_submit(client, officer):
+    round_ = make_round()
+    response = client.post(
+        f"/funds/rounds/{round_.id}/edit",
+        data=round_form(title="", slug=round_.slug, closes_on=["1", "3", "2026"]),
+    )
+    messages = error_messages(response)
+    assert "Enter the round's title" in messages
+    assert any("Closing date and time must be after" in m for m in messages), messages
 
 
 def test_the_edit_form_starts_with_the_saved_settings_in_uk_time(client, officer):

@@ -50,12 +50,28 @@ def test_an_open_round_shows_guidance_dates_amounts_and_the_start_button(client)
     assert soup.select_one(".govuk-button--start").get_text(strip=True) == "Check if you can apply"
 
 
-def test_an_upcoming_round_says_when_it_opens_and_has_no_start_button(client):
+def test_an_upcoming_round_says_when_it_opens_and_lets_people_check_now(client):
     round_ = upcoming(slug="later", opens_at=datetime(2027, 1, 4, 9, 30, tzinfo=UTC))
     soup = soup_of(client.get(f"/rounds/{round_.slug}"))
     assert "This round opens on 4 January 2027 at 9:30am" in soup.get_text()
-    assert soup.select_one(".govuk-button--start") is None
+    assert "You can check if you can apply now" in soup.get_text()
+    checker = soup.select_one(".govuk-button--start")
+    assert checker["href"] == "/rounds/later/check/group-type"
+    assert client.get(checker["href"]).status_code == 200
     assert soup.select_one(".govuk-tag").get_text(strip=True) == "Opens soon"
+
+
+@pytest.mark.parametrize("make", [make_round, upcoming])
+def test_the_round_page_links_the_printable_paper_form(client, make):
+    round_ = make(slug="paper")
+    soup = soup_of(client.get(f"/rounds/{round_.slug}"))
+    link = soup.find("a", string="Download the paper application form (PDF)")
+    assert link["href"] == "/rounds/paper/application-form.pdf"
+
+
+def test_a_closed_round_offers_no_paper_form(client):
+    closed(slug="over")
+    assert "paper application form" not in page_text(client.get("/rounds/over"))
 
 
 def test_a_closed_round_says_it_has_closed(client):

@@ -101,6 +101,28 @@ def test_bad_criteria_are_explained_and_kept(client, officer, overrides, message
     )
 
 
+def test_the_criterion_form_reports_every_problem_on_the_first_submit(client, officer):
+    round_ = make_round()
+    response = client.post(
+        f"/funds/rounds/{round_.id}/criteria/new",
+        data=criterion_form(name="", level_guidance="0: None\n2: Strong"),
+    )
+    messages = error_messages(response)
+    assert "Enter the criterion's name" in messages
+    assert any("Missing: 1" in message for message in messages), messages
+
+
+def test_the_question_form_reports_every_problem_on_the_first_submit(client, officer):
+    round_ = make_round()
+    response = client.post(
+        f"/funds/rounds/{round_.id}/questions/new",
+        data=question_form(label="", kind="long_text", word_limit=""),
+    )
+    messages = error_messages(response)
+    assert "Enter the question" in messages
+    assert "Enter a word limit for a long text answer" in messages
+
+
 def test_the_edit_form_shows_each_score_on_its_own_line(client, officer):
     round_ = make_round()
     criterion = make_criterion(round_)
