@@ -53,6 +53,12 @@ class Change:
     before: str
     after: str
 
+    @property
+    def is_first_value(self) -> bool:
+        """Set where there was nothing before (as when something is created): the page shows
+        only the new value rather than "(blank) → value" for every field."""
+        return self.before == BLANK
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -63,8 +69,11 @@ class Entry:
 
     @property
     def who(self) -> str:
-        actor = self.event.actor
-        return f"{actor.full_name} ({actor.email})" if actor else "The system"
+        return self.event.actor.full_name if self.event.actor else "The system"
+
+    @property
+    def who_email(self) -> str:
+        return self.event.actor.email if self.event.actor else ""
 
 
 def entries(events: Iterable[AuditEvent]) -> list[Entry]:

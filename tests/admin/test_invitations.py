@@ -64,6 +64,13 @@ def test_the_list_shows_only_pending_invitations_with_their_state(client):
     assert soup.find("a", string="Pending invitations")["href"] == "/admin/invitations"
 
 
+def test_with_none_pending_the_list_says_so_instead_of_an_empty_table(client):
+    sign_in(client, make_user(Role.ADMIN))
+    soup = soup_of(client.get("/admin/invitations"))
+    assert soup.select("table") == []
+    assert "There are no pending invitations" in soup.get_text()
+
+
 def test_sending_again_gives_a_new_link_and_expiry_and_the_old_link_stops_working(client, outbox):
     admin = make_user(Role.ADMIN)
     sign_in(client, admin)
@@ -96,7 +103,9 @@ def test_a_revoked_invitation_link_stops_working_and_the_revocation_is_audited(c
     sign_in(client, admin)
     response = client.post(f"/admin/invitations/{invitation.id}/revoke")
     assert response.status_code == 302
-    assert "0 pending invitations" in client.get("/admin/invitations").get_data(as_text=True)
+    assert "There are no pending invitations" in client.get("/admin/invitations").get_data(
+        as_text=True
+    )
     assert _actions(invitation) == ["invitation.created", "invitation.revoked"]
     client.post("/sign-out")
     assert "expired or has already been used" in client.get(f"/invitations/{token}").get_data(
