@@ -1,5 +1,5 @@
-"""Benchmark the lists that grow with the fund: the screening queue, its CSV export and the
-applicant's dashboard. Prints the median time and the SQL statements per request at each size.
+"""Benchmark the lists that grow with the fund: the screening queue, its CSV export, the
+applicant's dashboard and a group's page (its newest applications). Prints the median time and the SQL statements per request at each size.
 
     .venv/bin/python benchmarks/lists.py [--sizes 100,1000,10000] [--repeat 15]
 
@@ -169,6 +169,8 @@ def main() -> None:
                 (officer_client, "/screening/?sort=-amount&principle=1"),
                 (officer_client, "/screening/export.csv"),
                 (applicant_client, "/applications/"),
+                (applicant_client, f"/groups/{group.id}"),
+                (officer_client, f"/groups/{group.id}"),
             ]
             for client, path in pages:
                 repeat = max(3, args.repeat // 5) if path.endswith(".csv") else args.repeat

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from grants.accounts.models import User
@@ -18,27 +18,47 @@ from grants.organisations.services import is_member
 from grants.permissions import Permission
 
 
+# The group's page shows the newest few; the rest are a link away (the member's dashboard, or the
+# screening queue searched by the group's name), so the page stays small however long the group
+# has applied.
+NEWEST = 10
+
+
 @dataclass(frozen=True)
 class GroupApplications:
-    applications: list[Application]
+    applications: list[Application]  # the newest NEWEST
+    total: int
     for_member: bool  # members go on to work on them; staff go to read them
+    for_screener: bool
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.applications)
 
 
 def group_applications(actor: User, organisation: Organisation) -> GroupApplications:
-    """The group's applications this person may see, newest first, with their rounds, in one
-    query. The same rules as ``access.can_view``: members and programme officers see drafts too,
-    other staff only what has been sent."""
+    """The newest of the group's applications this person may see, with their rounds, and how
+    many there are: two queries however many. The same rules as ``access.can_view``: members and
+    programme officers see drafts too, other staff only what has been sent."""
     member = is_member(actor, organisation.id)
-    query = (
+    screener = actor.can(Permission.SCREEN_APPLICATIONS)
+    visible = Application.organisation_id == organisation.id
+    if not (member or screener):
+        visible = visible & Application.status.in_(SENT)
+    newest = (
         select(Application)
         .join(Application.round)
         .options(contains_eager(Application.round))
-        .where(Application.organisation_id == organisation.id)
+        .where(visible)
         .order_by(Application.created_at.desc(), Application.id.desc())
+        .limit(NEWEST)
     )
-    if not (member or actor.can(Permission.SCREEN_APPLICATIONS)):
-        query = query.where(Application.status.in_(SENT))
-    return GroupApplications(list(db.session.scalars(query)), for_member=member)
+    return GroupApplications(
+        applications=list(db.session.scalars(newest)),
+        total=db.session.scalar(select(func.count(Application.id)).where(visible)),
+        for_member=member,
+        for_screener=screener,
+    )
 
 
 def register() -> None:

@@ -97,3 +97,26 @@ def test_the_group_page_makes_the_same_number_of_queries_whatever_its_applicatio
         start_application(open_round(), group)
     assert count_queries(lambda: client.get(f"/groups/{group.id}")) == one
     assert application_rows(client, group)[0] == "5 applications"
+
+
+def test_a_group_with_many_applications_shows_the_newest_and_links_to_the_rest(
+    client, member, group
+):
+    sign_in(client, member)
+    titles = [f"Project {number}" for number in range(12)]
+    for title in titles:
+        start_application(open_round(), group).title = title
+    caption, rows = application_rows(client, group)
+    assert caption == "The newest 10 of 12 applications"
+    assert [row[0] for row in rows] == list(reversed(titles))[:10]
+    page = soup_of(client.get(f"/groups/{group.id}"))
+    assert page.find("a", string="See all your groups' applications")["href"] == "/applications/"
+
+
+def test_a_programme_officer_is_sent_to_the_queue_for_the_rest(client, member, group):
+    for _ in range(11):
+        start_application(open_round(), group)
+    sign_in(client, make_user(Role.PROGRAMME_OFFICER))
+    page = soup_of(client.get(f"/groups/{group.id}"))
+    link = page.find("a", string="Find all of the group's sent applications in the screening queue")
+    assert link["href"] == "/screening/?search=Pemberton+Allotment+Society"
