@@ -14,15 +14,26 @@ from grants.audit import AuditEvent
 from grants.email import OutboundEmail
 from grants.funds.models import Criterion, Fund, Question, Round
 from grants.organisations.models import GroupInvitation, Membership, Organisation
+from grants.panels.models import (
+    Assignment,
+    Declaration,
+    Panel,
+    PanelProfile,
+    PanelSeat,
+    Score,
+    ScoreSheet,
+)
 from grants.reference.models import Neighbourhood, Principle
 from grants.screening.models import EligibilityCheck, StaffNote
 
 __all__ = [
     "Answer",
     "Application",
+    "Assignment",
     "AuditEvent",
     "BudgetLine",
     "Criterion",
+    "Declaration",
     "Document",
     "EligibilityCheck",
     "Fund",
@@ -33,11 +44,16 @@ __all__ = [
     "Organisation",
     "OutboundEmail",
     "Outcome",
+    "Panel",
+    "PanelProfile",
+    "PanelSeat",
     "Principle",
     "Question",
     "ReferenceCounter",
     "Revision",
     "Round",
+    "Score",
+    "ScoreSheet",
     "StaffNote",
     "User",
 ]

@@ -15,8 +15,9 @@ GRANTS = Path(__file__).resolve().parent.parent / "grants"
 
 # Each domain, and the later domains it must never import.
 LATER = {
-    "funds": ("grants.applications", "grants.screening"),
-    "applications": ("grants.screening",),
+    "funds": ("grants.applications", "grants.screening", "grants.panels"),
+    "applications": ("grants.screening", "grants.panels"),
+    "screening": ("grants.panels",),
 }
 
 

@@ -182,6 +182,8 @@ class Criterion(db.Model):
     level_guidance: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     weight: Mapped[int] = mapped_column(Integer, default=1)
     max_score: Mapped[int] = mapped_column(Integer, default=5)
+    # An optional criterion may be marked "not applicable" by a scorer: left out, never a 0.
+    optional: Mapped[bool] = mapped_column(Boolean, default=False)
     principle_id: Mapped[int | None] = mapped_column(ForeignKey("principle.id"))
 
     round: Mapped[Round] = relationship(back_populates="criteria")
@@ -193,6 +195,7 @@ class Criterion(db.Model):
             "position": self.position,
             "weight": self.weight,
             "max_score": self.max_score,
+            "optional": self.optional,
             "principle_id": self.principle_id,
             "level_guidance": dict(self.level_guidance or {}),
         }
