@@ -47,6 +47,7 @@ class Permission(enum.StrEnum):
     MANAGE_FUNDS = "manage_funds"
     SCREEN_APPLICATIONS = "screen_applications"
     SCORE_APPLICATIONS = "score_applications"
+    MANAGE_PANELS = "manage_panels"  # set up panels, assign, record interests and paper scores
     MANAGE_PAYMENTS = "manage_payments"
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE_DATA = "manage_reference_data"
@@ -60,7 +61,12 @@ SIGNED_IN_PERMISSIONS: frozenset[Permission] = frozenset({Permission.APPLY})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PANEL_MEMBER: frozenset({Permission.SCORE_APPLICATIONS}),
     Role.PROGRAMME_OFFICER: frozenset(
-        {Permission.VIEW_ALL_GROUPS, Permission.MANAGE_FUNDS, Permission.SCREEN_APPLICATIONS}
+        {
+            Permission.VIEW_ALL_GROUPS,
+            Permission.MANAGE_FUNDS,
+            Permission.SCREEN_APPLICATIONS,
+            Permission.MANAGE_PANELS,
+        }
     ),
     Role.FINANCE_OFFICER: frozenset({Permission.VIEW_ALL_GROUPS, Permission.MANAGE_PAYMENTS}),
     Role.ADMIN: frozenset(
