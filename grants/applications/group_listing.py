@@ -17,7 +17,6 @@ from grants.organisations.models import Organisation
 from grants.organisations.services import is_member
 from grants.permissions import Permission
 
-
 # The group's page shows the newest few; the rest are a link away (the member's dashboard, or the
 # screening queue searched by the group's name), so the page stays small however long the group
 # has applied.
