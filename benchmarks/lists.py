@@ -160,7 +160,7 @@ def main() -> None:
         sign_in(officer_client, officer)
         sign_in(applicant_client, applicant)
         print(f"database: {db.engine.dialect.name}")
-        print(f"{'applications':>12}  {'page':<40} {'median ms':>9}  {'queries':>7}")
+        print(f"{'applications':>12}  {'who':<9} {'page':<40} {'median ms':>9}  {'queries':>7}")
         for size in [int(s) for s in args.sizes.split(",")]:
             grow_to(size, round_, group, applicant)
             pages = [
@@ -175,7 +175,8 @@ def main() -> None:
             for client, path in pages:
                 repeat = max(3, args.repeat // 5) if path.endswith(".csv") else args.repeat
                 median, queries = measure(client, path, repeat)
-                print(f"{size:>12,}  {path:<40} {median:>9.1f}  {queries:>7}")
+                who = "officer" if client is officer_client else "applicant"
+                print(f"{size:>12,}  {who:<9} {path:<40} {median:>9.1f}  {queries:>7}")
 
 
 if __name__ == "__main__":
