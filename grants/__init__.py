@@ -146,6 +146,9 @@ def _register_blueprints(app: Flask) -> None:
     from grants.funds.setup_routes import bp as round_setup
     from grants.organisations.routes import bp as organisations
     from grants.pages.routes import bp as pages
+    from grants.panels.meeting_routes import bp as meetings
+    from grants.panels.member_routes import bp as scoring
+    from grants.panels.officer_routes import bp as panels
     from grants.reference.routes import bp as reference
     from grants.screening.routes import bp as screening
 
@@ -153,6 +156,9 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (funds, round_setup, rounds, applications, pdfs, screening):
         app.register_blueprint(blueprint)
+    app.register_blueprint(scoring)
+    app.register_blueprint(panels)
+    app.register_blueprint(meetings)
 
 
 def _register_assets(app: Flask) -> None:

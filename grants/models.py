@@ -14,6 +14,13 @@ from grants.audit import AuditEvent
 from grants.email import OutboundEmail
 from grants.funds.models import Criterion, Fund, Question, Round
 from grants.organisations.models import GroupInvitation, Membership, Organisation
+from grants.panels.meeting_models import (
+    Decision,
+    DeclineReason,
+    Meeting,
+    MeetingAttendance,
+    ModeratedScore,
+)
 from grants.panels.models import (
     Assignment,
     Declaration,
@@ -33,13 +40,18 @@ __all__ = [
     "AuditEvent",
     "BudgetLine",
     "Criterion",
+    "Decision",
+    "DeclineReason",
     "Declaration",
     "Document",
     "EligibilityCheck",
     "Fund",
     "GroupInvitation",
     "Invitation",
+    "Meeting",
+    "MeetingAttendance",
     "Membership",
+    "ModeratedScore",
     "Neighbourhood",
     "Organisation",
     "OutboundEmail",

@@ -90,6 +90,13 @@ MATRIX = {
     "screening.export": ("/screening/export.csv", OFFICER),
     "screening.assisted": ("/screening/assisted", OFFICER),
     "screening.start_assisted": ("/screening/assisted/new", OFFICER),
+    "scoring.index": ("/scoring/", {Role.PANEL_MEMBER}),
+    "scoring.guidance": ("/scoring/guidance", {Role.PANEL_MEMBER}),
+    "scoring.register": ("/scoring/rounds/{round}/interests", OFFICER),
+    "scoring.register_csv": ("/scoring/rounds/{round}/interests.csv", OFFICER),
+    "panels.show": ("/panels/rounds/{round}", OFFICER),
+    "panels.own_profile": ("/panels/profile", {Role.PANEL_MEMBER}),
+    "meetings.decline_reasons": ("/panels/meetings/decline-reasons", OFFICER),
 }
 # Endpoints reached only through an emailed link, or only by POST, tested in their own modules.
 NOT_IN_MATRIX = {
@@ -113,6 +120,63 @@ NOT_IN_MATRIX = {
     # Officers only, on assisted applications: tests/applications/test_waivers.py
     "applications.waive_document",
     "applications.remove_waiver",
+}
+# A panel member's pages of one application, the scoring pack PDFs and officers' actions for
+# members: tests/panels/test_member_access.py, test_declarations.py and test_scoring.py.
+SCORING_ENDPOINTS = {
+    f"scoring.{name}"
+    for name in [
+        "declare",
+        "decline",
+        "application",
+        "document",
+        "scores",
+        "my_pack",
+        "member_pack",
+        "waive",
+        "paper",
+        "reopen",
+    ]
+}
+# A round's panel and its meeting, which need a panel, members and scores first:
+# tests/panels/test_setup.py, test_assignment.py and test_meeting_pages.py check each role.
+PANEL_ENDPOINTS = {
+    *(
+        f"panels.{name}"
+        for name in [
+            "open_panel",
+            "settings",
+            "add_member",
+            "remove_member",
+            "member_profile",
+            "applications",
+            "move",
+            "move_all",
+            "assign",
+            "reassign",
+            "scores",
+        ]
+    ),
+    *(
+        f"meetings.{name}"
+        for name in [
+            "show",
+            "open_meeting",
+            "attendance",
+            "override",
+            "ranking_method",
+            "close",
+            "decide",
+            "moderate",
+            "equity_view",
+            "feedback_list",
+            "edit_feedback",
+            "release",
+            "letter",
+            "decision_record",
+            "change_reason",
+        ]
+    ),
 }
 # Pages of one application for officers; tests/screening/test_*.py check each role.
 SCREENING_ENDPOINTS = {
@@ -163,7 +227,14 @@ def test_every_endpoint_declares_its_access(app):
 
 def test_every_endpoint_is_in_the_matrix_or_tested_elsewhere(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints == set(MATRIX) | NOT_IN_MATRIX | APPLICATION_ENDPOINTS | SCREENING_ENDPOINTS
+    assert endpoints == (
+        set(MATRIX)
+        | NOT_IN_MATRIX
+        | APPLICATION_ENDPOINTS
+        | SCREENING_ENDPOINTS
+        | SCORING_ENDPOINTS
+        | PANEL_ENDPOINTS
+    )
 
 
 def test_an_undeclared_endpoint_is_refused(make_app):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from grants import transaction, uploads
-from grants.applications import answers, dashboard, sections, services
+from grants.applications import answers, dashboard, outcome_page, sections, services
 from grants.applications.blueprint import bp, load, report_together
 from grants.applications.forms import (
     ChooseGroupForm,
@@ -85,7 +85,12 @@ def task_list(application_id: int):
 @signed_in
 def show(application_id: int):
     application = load(application_id)
-    return render_template("applications/show.html", application=application, next_steps=next_steps)
+    return render_template(
+        "applications/show.html",
+        application=application,
+        next_steps=next_steps,
+        later_sections=outcome_page.sections_for(current_user, application),
+    )
 
 
 @bp.route("/<int:application_id>/declaration", methods=["GET", "POST"])

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
 from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
 from grants.extensions import db
+from grants.funds.models import Round
 from grants.organisations.models import Membership, Organisation
 from grants.organisations.services import groups_of
+from grants.panels.models import Panel
+from grants.panels.scoring import Progress, progress_of
 from grants.permissions import Permission, Role
 
 RECENT_APPLICATIONS = 5
@@ -32,6 +35,10 @@ class Home:
     recent_applications: list[Application] = field(default_factory=list)
     application_count: int = 0
     to_screen: int | None = None
+    # Rounds with a panel or with applications ready for one, for officers who run panels.
+    panel_rounds: list[Round] | None = None
+    # A panel member's applications to score and how far they have got (None for others).
+    scoring: Progress | None = None
 
     @property
     def is_panel_member(self) -> bool:
@@ -77,6 +84,22 @@ def home_for(user: User) -> Home:
         home.to_screen = db.session.scalar(
             select(func.count(Application.id)).where(
                 Application.status == ApplicationStatus.SUBMITTED
+            )
+        )
+    if user.can(Permission.SCORE_APPLICATIONS):
+        home.scoring = progress_of(user)
+    if user.can(Permission.MANAGE_PANELS):
+        home.panel_rounds = list(
+            db.session.scalars(
+                select(Round)
+                .where(
+                    exists().where(Panel.round_id == Round.id)
+                    | exists().where(
+                        Application.round_id == Round.id,
+                        Application.status == ApplicationStatus.ELIGIBLE,
+                    )
+                )
+                .order_by(Round.opens_at.desc(), Round.id.desc())
             )
         )
     return home

@@ -9,6 +9,7 @@ from grants.errors import DomainError, InvalidInput
 from grants.funds import criteria, locks, questions, services
 from grants.funds.models import QuestionKind
 from tests.funds.factories import LEVELS, make_criterion, make_question, make_round
+from tests.panels.factories import record_score
 
 
 def change(round_, **changes):
@@ -92,7 +93,8 @@ def test_blind_panel_locks_when_the_panel_starts(start_application):
     round_ = make_round()
     start_application(round_)
     change(round_, blind_panel=True)
-    start_application(round_, ApplicationStatus.IN_PANEL_REVIEW)
+    criterion = make_criterion(round_)
+    record_score(start_application(round_, ApplicationStatus.IN_PANEL_REVIEW), criterion)
     assert refused(round_, blind_panel=False) == {"blind_panel": locks.BLIND_PANEL_FIXED}
 
 
@@ -116,15 +118,20 @@ def test_criteria_stay_open_while_applications_are_only_being_written_and_screen
     assert [c.name for c in round_.criteria] == ["Second"]
 
 
-@pytest.mark.parametrize(
-    "status",
-    [ApplicationStatus.IN_PANEL_REVIEW, ApplicationStatus.FUNDED, ApplicationStatus.DECLINED],
-)
-def test_criteria_lock_once_the_panel_may_have_scored(start_application, status):
+def test_criteria_stay_open_with_the_panel_until_the_first_score(start_application):
+    round_ = make_round()
+    make_criterion(round_)
+    start_application(round_, ApplicationStatus.IN_PANEL_REVIEW)
+    assert locks.criteria_lock_reason(round_) is None
+    assert "blind_panel" not in locks.locked_fields(round_)
+
+
+def test_criteria_lock_once_the_first_score_is_recorded(start_application):
     round_ = make_round()
     criterion = make_criterion(round_)
     make_criterion(round_, name="Another")
-    start_application(round_, status)
+    record_score(start_application(round_, ApplicationStatus.IN_PANEL_REVIEW), criterion)
+    assert locks.locked_fields(round_)["blind_panel"] == locks.BLIND_PANEL_FIXED
     reason = locks.criteria_lock_reason(round_)
     assert "so its scoring criteria can no longer change" in reason
     details = criteria.CriterionDetails(name="New", level_guidance=LEVELS, weight=1, max_score=3)

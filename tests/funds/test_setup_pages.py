@@ -8,6 +8,7 @@ from grants.extensions import db
 from grants.funds.models import Criterion, Question
 from tests.checks import error_messages, soup_of
 from tests.funds.factories import make_criterion, make_question, make_round
+from tests.panels.factories import record_score
 
 
 def criterion_form(**overrides):
@@ -168,7 +169,7 @@ def test_locked_criteria_say_why_and_refuse_changes(client, officer, start_appli
     round_ = make_round()
     criterion = make_criterion(round_, name="A")
     make_criterion(round_, name="B")
-    start_application(round_, ApplicationStatus.IN_PANEL_REVIEW)
+    record_score(start_application(round_, ApplicationStatus.IN_PANEL_REVIEW), criterion)
     page = soup_of(client.get(f"/funds/rounds/{round_.id}/criteria"))
     assert "can no longer change" in page.get_text()
     assert page.select("button[name=direction]") == []

@@ -82,7 +82,8 @@ def test_a_group_with_no_applications_says_so(client):
 def test_a_programme_officer_sees_how_many_applications_wait_to_be_screened(client):
     officer = make_user(Role.PROGRAMME_OFFICER)
     soup = _home(client, officer)
-    assert _sections(soup) == ["Screening"]
+    assert _sections(soup) == ["Screening", "Panels to run"]
+    assert "No round has a panel yet" in soup.get_text()
     assert "No applications are waiting to be screened" in soup.get_text()
     group = make_group(make_user())
     _applications(group, 3, status=ApplicationStatus.SUBMITTED)
@@ -112,7 +113,13 @@ def test_combined_roles_and_a_group_each_get_their_section(client):
     person = make_user(Role.PANEL_MEMBER, Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER)
     make_group(person)
     soup = _home(client, person)
-    assert _sections(soup) == ["Your groups' applications", "Screening", "Panel", "Payments"]
+    assert _sections(soup) == [
+        "Your groups' applications",
+        "Screening",
+        "Panels to run",
+        "Panel",
+        "Payments",
+    ]
     assert "Your roles: panel member, programme officer, finance officer" in soup.get_text()
 
 

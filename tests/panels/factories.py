@@ -63,3 +63,15 @@ def make_panel(round_: Round, members=(), **settings) -> Panel:
         db.session.add(PanelSeat(panel_id=panel.id, user_id=member.id))
     db.session.flush()
     return panel
+
+
+def record_score(application: Application, criterion: Criterion, member=None, score=None):
+    """A member's first score (a draft is enough) against one of the round's criteria."""
+    from grants.panels.models import Score, ScoreSheet
+
+    member = member or make_user(Role.PANEL_MEMBER)
+    sheet = ScoreSheet(application_id=application.id, user_id=member.id)
+    sheet.scores.append(Score(criterion_id=criterion.id, score=score, comment="Started"))
+    db.session.add(sheet)
+    db.session.flush()
+    return sheet

@@ -1,0 +1,379 @@
+"""Who scores which application: all to all, or balanced so that each application has at least
+the panel's number of independent scorers with the load spread evenly; the gaps declines and
+conflicts leave; reassigning; and each application's and member's progress.
+
+A member is never assigned an application from a group they belong to: that conflict is recorded
+as a declaration instead, so it also appears in the register of interests.
+
+Active scorers of an application are its members still assigned (not declined) who have no
+conflict with it. Every figure below is computed in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from grants import audit, transaction
+from grants.accounts.models import User
+from grants.applications.models import Application
+from grants.applications.states import PANEL_STARTED, ApplicationStatus
+from grants.errors import DomainError, NotFound
+from grants.extensions import db
+from grants.organisations.models import Membership
+from grants.panels.models import (
+    Assignment,
+    AssignmentStatus,
+    Declaration,
+    InterestKind,
+    Panel,
+    PanelSeat,
+    ScoreSheet,
+)
+from grants.panels.services import check_officer
+
+GROUP_MEMBER_DESCRIPTION = "Member of the applying group"
+
+
+class AssignmentMode(enum.StrEnum):
+    BALANCED = "balanced"
+    ALL_TO_ALL = "all_to_all"
+
+    @property
+    def label(self) -> str:
+        return {
+            AssignmentMode.BALANCED: "Balanced: each application gets the panel's number of "
+            "scorers, with the work spread evenly",
+            AssignmentMode.ALL_TO_ALL: "All to all: every member scores every application",
+        }[self]
+
+
+Pair = tuple[int, int]  # (application id, member id)
+
+
+def plan_balanced(
+    application_ids: Iterable[int],
+    member_ids: Iterable[int],
+    *,
+    min_scorers: int,
+    active: dict[int, set[int]],
+    excluded: set[Pair],
+    load: dict[int, int],
+) -> list[Pair]:
+    """The new assignments that bring every application up to ``min_scorers`` active scorers.
+
+    Deterministic: applications in id order each take the least-loaded members who may score
+    them, ties going to the lower id, so loads stay within one of each other when no conflict
+    stands in the way. ``active`` maps an application to its active scorers, ``excluded`` holds
+    the pairs that may not be (re)assigned and ``load`` each member's active assignments.
+    """
+    load = {member: load.get(member, 0) for member in sorted(set(member_ids))}
+    plan: list[Pair] = []
+    for application_id in sorted(set(application_ids)):
+        scorers = active.get(application_id, set())
+        needed = min_scorers - len(scorers)
+        if needed <= 0:
+            continue
+        candidates = sorted(
+            (
+                member
+                for member in load
+                if member not in scorers and (application_id, member) not in excluded
+            ),
+            key=lambda member: (load[member], member),
+        )
+        for member in candidates[:needed]:
+            plan.append((application_id, member))
+            load[member] += 1
+    return plan
+
+
+def plan_all_to_all(
+    application_ids: Iterable[int], member_ids: Iterable[int], *, excluded: set[Pair]
+) -> list[Pair]:
+    return [
+        (application_id, member)
+        for application_id in sorted(set(application_ids))
+        for member in sorted(set(member_ids))
+        if (application_id, member) not in excluded
+    ]
+
+
+@dataclass
+class PanelState:
+    """What assignment needs to know about a panel, loaded in a fixed number of queries."""
+
+    applications: list[Application]
+    member_ids: list[int]
+    assignments: list[Assignment]
+    conflicts: set[Pair]  # declared (or found) conflicts, not waived
+    group_members: set[Pair]  # members of the applying group, declared or not
+
+    @property
+    def active(self) -> dict[int, set[int]]:
+        scorers: dict[int, set[int]] = defaultdict(set)
+        for assignment in self.assignments:
+            pair = (assignment.application_id, assignment.user_id)
+            blocked = pair in self.conflicts or pair in self.group_members
+            if assignment.status == AssignmentStatus.ASSIGNED and not blocked:
+                scorers[assignment.application_id].add(assignment.user_id)
+        return scorers
+
+    @property
+    def load(self) -> dict[int, int]:
+        counts: dict[int, int] = defaultdict(int)
+        for scorers in self.active.values():
+            for member in scorers:
+                counts[member] += 1
+        return counts
+
+    @property
+    def excluded(self) -> set[Pair]:
+        existing = {(a.application_id, a.user_id) for a in self.assignments}
+        return existing | self.conflicts | self.group_members
+
+
+def panel_state(panel: Panel, statuses=(ApplicationStatus.IN_PANEL_REVIEW,)) -> PanelState:
+    applications = list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.round_id == panel.round_id, Application.status.in_(statuses))
+            .order_by(Application.reference, Application.id)
+        )
+    )
+    application_ids = [a.id for a in applications]
+    member_ids = list(
+        db.session.scalars(select(PanelSeat.user_id).where(PanelSeat.panel_id == panel.id))
+    )
+    assignments = list(
+        db.session.scalars(select(Assignment).where(Assignment.panel_id == panel.id))
+    )
+    conflicts = {
+        (d.application_id, d.user_id)
+        for d in db.session.scalars(
+            select(Declaration).where(Declaration.application_id.in_(application_ids))
+        )
+        if d.is_conflict
+    }
+    group_members = set(
+        db.session.execute(
+            select(Application.id, Membership.user_id)
+            .join(Membership, Membership.organisation_id == Application.organisation_id)
+            .where(Application.id.in_(application_ids), Membership.user_id.in_(member_ids))
+        ).tuples()
+    )
+    return PanelState(applications, member_ids, assignments, conflicts, group_members)
+
+
+@dataclass
+class AssignmentResult:
+    assigned: int = 0
+    conflicts_recorded: int = 0
+    short: list[Application] = field(default_factory=list)  # still below the panel's number
+
+
+def assign(actor: User, panel: Panel, mode: AssignmentMode) -> AssignmentResult:
+    """Assign the applications with the panel to its members. Running it again after new
+    applications or members arrive only tops up; two runs at once (a double click) are put in
+    order on the panel's row, so the second finds the first's assignments and adds nothing."""
+    check_officer(actor)
+    if not transaction.claim(panel, round_id=panel.round_id):
+        raise NotFound("That panel no longer exists")
+    state = panel_state(panel)
+    result = AssignmentResult()
+    result.conflicts_recorded = _record_group_conflicts(actor, state)
+    if mode == AssignmentMode.ALL_TO_ALL:
+        plan = plan_all_to_all(
+            [a.id for a in state.applications], state.member_ids, excluded=state.excluded
+        )
+    else:
+        plan = plan_balanced(
+            [a.id for a in state.applications],
+            state.member_ids,
+            min_scorers=panel.min_scorers,
+            active=state.active,
+            excluded=state.excluded,
+            load=state.load,
+        )
+    for application_id, member_id in plan:
+        db.session.add(
+            Assignment(
+                panel_id=panel.id,
+                application_id=application_id,
+                user_id=member_id,
+                assigned_by_id=actor.id,
+            )
+        )
+    db.session.flush()
+    result.assigned = len(plan)
+    active = panel_state(panel).active if plan or result.conflicts_recorded else state.active
+    result.short = [a for a in state.applications if len(active[a.id]) < panel.min_scorers]
+    audit.record(
+        actor,
+        "panel.assigned",
+        panel,
+        after={
+            "mode": mode.value,
+            "assignments": [list(pair) for pair in plan],
+            "conflicts_recorded": result.conflicts_recorded,
+        },
+    )
+    return result
+
+
+def _record_group_conflicts(actor: User, state: PanelState) -> int:
+    """Record, once, each member's membership of an applying group as a conflict (found by the
+    service, so ``recorded_by`` is empty; the audit trail names the officer who ran it)."""
+    declared = {
+        (d.application_id, d.user_id)
+        for d in db.session.scalars(
+            select(Declaration).where(
+                Declaration.application_id.in_([a.id for a in state.applications])
+            )
+        )
+    }
+    found = sorted(state.group_members - declared)
+    for application_id, member_id in found:
+        declaration = Declaration(
+            application_id=application_id,
+            user_id=member_id,
+            kind=InterestKind.GROUP_MEMBER,
+            description=GROUP_MEMBER_DESCRIPTION,
+            recorded_by_id=None,
+        )
+        db.session.add(declaration)
+        db.session.flush()
+        audit.record(actor, "panel.conflict_found", declaration, after=declaration.audit_view())
+    state.conflicts |= set(found)
+    return len(found)
+
+
+def reassign(actor: User, panel: Panel, application_id: int, member_id: int) -> Assignment:
+    """Ask one more member to score an application (after a decline or a conflict)."""
+    check_officer(actor)
+    state = panel_state(panel)
+    application = next((a for a in state.applications if a.id == application_id), None)
+    if application is None:
+        raise NotFound("That application is not with this panel")
+    if member_id not in state.member_ids:
+        raise DomainError("Select a member of this panel", field="member")
+    pair = (application_id, member_id)
+    if pair in state.group_members or pair in state.conflicts:
+        raise DomainError(
+            "That member has a conflict of interest with this application", field="member"
+        )
+    if any((a.application_id, a.user_id) == pair for a in state.assignments):
+        raise DomainError(
+            "That member has already been asked to score this application", field="member"
+        )
+    assignment = Assignment(
+        panel_id=panel.id,
+        application_id=application_id,
+        user_id=member_id,
+        assigned_by_id=actor.id,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(
+        actor,
+        "panel.reassigned",
+        assignment,
+        after={"application_id": application_id, "member_id": member_id},
+    )
+    return assignment
+
+
+def reassign_choices(panel: Panel, application_id: int) -> list[User]:
+    """The panel's members who may be asked to score this application, least loaded first."""
+    state = panel_state(panel)
+    load = state.load
+    excluded = state.excluded
+    allowed = [m for m in state.member_ids if (application_id, m) not in excluded]
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(allowed)))}
+    return sorted(users.values(), key=lambda u: (load.get(u.id, 0), u.full_name, u.id))
+
+
+# Progress --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ApplicationProgress:
+    application: Application
+    submitted: int
+    active: int
+    declined: int
+    conflicted: int
+    below_minimum: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.submitted} of {self.active}"
+
+
+@dataclass
+class MemberProgress:
+    member_id: int
+    submitted: int
+    active: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.submitted} of {self.active} scored"
+
+
+@dataclass
+class Progress:
+    applications: list[ApplicationProgress]
+    members: dict[int, MemberProgress]
+
+    @property
+    def gaps(self) -> list[ApplicationProgress]:
+        return [p for p in self.applications if p.below_minimum]
+
+
+def progress(panel: Panel) -> Progress:
+    """Scores in for each application ("2 of 5": submitted sheets of its active scorers) and
+    each member's progress ("4 of 9 scored"), in a fixed number of queries."""
+    state = panel_state(panel, statuses=tuple(PANEL_STARTED))
+    submitted = set(
+        db.session.execute(
+            select(ScoreSheet.application_id, ScoreSheet.user_id).where(
+                ScoreSheet.application_id.in_([a.id for a in state.applications]),
+                ScoreSheet.submitted_at.is_not(None),
+            )
+        ).tuples()
+    )
+    active = state.active
+    members = {m: MemberProgress(m, 0, 0) for m in state.member_ids}
+    declined: dict[int, int] = defaultdict(int)
+    conflicted: dict[int, int] = defaultdict(int)
+    for assignment in state.assignments:
+        pair = (assignment.application_id, assignment.user_id)
+        if assignment.status == AssignmentStatus.DECLINED:
+            declined[assignment.application_id] += 1
+        elif pair in state.conflicts or pair in state.group_members:
+            conflicted[assignment.application_id] += 1
+    for application_id, scorers in active.items():
+        for member in scorers:
+            progress_of = members.setdefault(member, MemberProgress(member, 0, 0))
+            progress_of.active += 1
+            progress_of.submitted += (application_id, member) in submitted
+    rows = []
+    for application in state.applications:
+        scorers = active.get(application.id, set())
+        rows.append(
+            ApplicationProgress(
+                application=application,
+                submitted=sum((application.id, m) in submitted for m in scorers),
+                active=len(scorers),
+                declined=declined[application.id],
+                conflicted=conflicted[application.id],
+                below_minimum=application.status == ApplicationStatus.IN_PANEL_REVIEW
+                and len(scorers) < panel.min_scorers,
+            )
+        )
+    return Progress(applications=rows, members=members)

@@ -1,0 +1,350 @@
+"""Programme officers' moderation meeting: opening it, attendance and quorum, the ranked list with
+the live budget, equity by neighbourhood, moderated scores, decisions, feedback and release, the
+letters for groups without email, the decision record PDF and the list of decline reasons."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from grants.accounts.models import User
+from grants.errors import DomainError, NotFound, add_to_form, flash_refusal
+from grants.extensions import db
+from grants.funds.models import Round
+from grants.panels import decisions, equity, feedback, meetings, record, services
+from grants.panels.decisions import DecisionInput
+from grants.panels.meeting_forms import (
+    AttendanceForm,
+    ConfirmForm,
+    DecisionForm,
+    DeclineReasonForm,
+    FeedbackForm,
+    ModerateForm,
+    OpenMeetingForm,
+    OverrideForm,
+    RankingMethodForm,
+)
+from grants.panels.meeting_models import Decision, DeclineReason
+from grants.panels.models import Panel, PanelSeat
+from grants.pdf import pdf_response
+from grants.permissions import Permission, requires
+
+bp = Blueprint("meetings", __name__, url_prefix="/panels/meetings")
+OFFICER = Permission.MANAGE_PANELS
+
+
+def _panel(round_id: int) -> Panel:
+    round_ = db.session.get(Round, round_id)
+    panel = services.panel_for(round_) if round_ else None
+    if panel is None:
+        raise NotFound("This round has no panel")
+    return panel
+
+
+def _to_meeting(panel: Panel, anchor: str | None = None):
+    return redirect(url_for(".show", round_id=panel.round_id, _anchor=anchor))
+
+
+def _applicant_link(application) -> str:
+    return url_for("applications.show", application_id=application.id, _external=True)
+
+
+@bp.route("/rounds/<int:round_id>")
+@requires(OFFICER)
+def show(round_id: int):
+    panel = _panel(round_id)
+    meeting = meetings.meeting_of(panel)
+    if meeting is None:
+        return render_template("panels/meeting/open.html", panel=panel, form=None,
+                               open_form=OpenMeetingForm(data={"min_members": 3}))
+    ranking = meetings.ranked_list(panel)
+    budget, within = decisions.live_budget(panel.round, ranking)
+    return render_template(
+        "panels/meeting/show.html",
+        panel=panel,
+        meeting=meeting,
+        quorum=meetings.quorum(meeting),
+        ranking=ranking,
+        budget=budget,
+        within=within,
+        reason_usage=decisions.reason_usage(panel.round_id),
+        method_form=RankingMethodForm(data={"method": panel.ranking_method.value}),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/open", methods=["POST"])
+@requires(OFFICER)
+def open_meeting(round_id: int):
+    panel = _panel(round_id)
+    form = OpenMeetingForm()
+    if form.validate_on_submit():
+        try:
+            meetings.open_meeting(current_user, panel, min_members=form.min_members.data)
+            return redirect(url_for(".attendance", round_id=round_id))
+        except DomainError as error:
+            add_to_form(form, error, "min_members")
+    return render_template("panels/meeting/open.html", panel=panel, form=form, open_form=form)
+
+
+def _meeting(panel: Panel):
+    meeting = meetings.meeting_of(panel)
+    if meeting is None:
+        raise NotFound("The meeting has not been opened")
+    return meeting
+
+
+@bp.route("/rounds/<int:round_id>/attendance", methods=["GET", "POST"])
+@requires(OFFICER)
+def attendance(round_id: int):
+    panel = _panel(round_id)
+    meeting = _meeting(panel)
+    form = AttendanceForm(
+        data={
+            "attending": [str(a.user_id) for a in meeting.attendance],
+            "min_members": meeting.min_members,
+        }
+    )
+    seats = db.session.scalars(select(PanelSeat).where(PanelSeat.panel_id == panel.id)).all()
+    users = db.session.scalars(select(User).where(User.id.in_([s.user_id for s in seats])))
+    form.attending.choices = [(str(u.id), u.full_name) for u in sorted(users, key=lambda u: u.full_name)]
+    if form.validate_on_submit():
+        try:
+            chosen = [int(v) for v in form.attending.data or [] if v.isdigit()]
+            meetings.record_attendance(
+                current_user, meeting, chosen, min_members=form.min_members.data
+            )
+            flash("Attendance saved", "success")
+            return _to_meeting(panel, "quorum")
+        except DomainError as error:
+            add_to_form(form, error, "attending")
+    return render_template("panels/meeting/attendance.html", panel=panel, form=form)
+
+
+@bp.route("/rounds/<int:round_id>/quorum-override", methods=["GET", "POST"])
+@requires(OFFICER)
+def override(round_id: int):
+    panel = _panel(round_id)
+    meeting = _meeting(panel)
+    form = OverrideForm()
+    if form.validate_on_submit():
+        try:
+            meetings.override_quorum(current_user, meeting, form.reason.data)
+            flash("The meeting may decide without quorum; the reason is in the record", "success")
+            return _to_meeting(panel, "quorum")
+        except DomainError as error:
+            add_to_form(form, error, "reason")
+    return render_template("panels/meeting/override.html", panel=panel, form=form)
+
+
+@bp.route("/rounds/<int:round_id>/ranking", methods=["POST"])
+@requires(OFFICER)
+def ranking_method(round_id: int):
+    panel = _panel(round_id)
+    form = RankingMethodForm()
+    try:
+        meetings.choose_ranking_method(current_user, panel, form.method.data or "")
+        flash(f"Ranked by {panel.ranking_method.label.lower()}", "success")
+    except DomainError as error:
+        flash_refusal(error)
+    return _to_meeting(panel, "ranking")
+
+
+@bp.route("/rounds/<int:round_id>/close", methods=["POST"])
+@requires(OFFICER)
+def close(round_id: int):
+    panel = _panel(round_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            meetings.close_meeting(current_user, _meeting(panel))
+            flash("The meeting is closed", "success")
+        except DomainError as error:
+            flash_refusal(error)
+    return _to_meeting(panel)
+
+
+def _decision_form(form: DecisionForm) -> DecisionForm:
+    form.decline_reason.choices = [("", "Choose a reason")] + [
+        (str(r.id), r.label) for r in decisions.decline_reasons()
+    ]
+    return form
+
+
+def _application_page(panel, application, *, decision_form=None, moderate_form=None):
+    ranking = meetings.ranked_list(panel)
+    row = next((r for r in ranking.rows if r.application.id == application.id), None)
+    if row is None:
+        raise NotFound("That application is not with this panel")
+    scorers = {}
+    if row.aggregate:
+        ids = list(row.aggregate.scorer_ids)
+        scorers = {u.id: u.full_name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    return render_template(
+        "panels/meeting/application.html",
+        panel=panel,
+        row=row,
+        application=application,
+        scorers=scorers,
+        history=meetings.moderation_history(application),
+        form=decision_form if decision_form and decision_form.errors else moderate_form,
+        decision_form=decision_form or _decision_form(DecisionForm()),
+        moderate_form=moderate_form or ModerateForm(),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/applications/<int:application_id>", methods=["GET", "POST"])
+@requires(OFFICER)
+def decide(round_id: int, application_id: int):
+    panel = _panel(round_id)
+    application = decisions.application_of(panel, application_id)
+    form = _decision_form(DecisionForm())
+    if form.validate_on_submit():
+        choice = DecisionInput(
+            outcome=form.outcome.data,
+            rationale=form.rationale.data,
+            amount_pence=form.amount.data,
+            reduced_reason=form.reduced_reason.data,
+            conditions=form.conditions.data,
+            decline_reason_id=int(form.decline_reason.data) if (form.decline_reason.data or "").isdigit() else None,
+            decline_detail=form.decline_detail.data,
+            departure_rationale=form.departure_rationale.data,
+        )
+        try:
+            decisions.decide(current_user, panel, application, choice)
+            flash(f"Decision recorded for {application.reference}", "success")
+            return _to_meeting(panel, "ranking")
+        except DomainError as error:
+            add_to_form(form, error, "outcome")
+    return _application_page(panel, application, decision_form=form)
+
+
+@bp.route("/rounds/<int:round_id>/applications/<int:application_id>/moderate", methods=["POST"])
+@requires(OFFICER)
+def moderate(round_id: int, application_id: int):
+    panel = _panel(round_id)
+    application = decisions.application_of(panel, application_id)
+    form = ModerateForm()
+    if form.validate_on_submit():
+        try:
+            meetings.moderate(current_user, application, form.score.data, form.reason.data)
+            flash("Moderated score saved beside the original scores", "success")
+            return redirect(url_for(".decide", round_id=round_id, application_id=application_id))
+        except DomainError as error:
+            add_to_form(form, error, "score")
+    return _application_page(panel, application, moderate_form=form)
+
+
+@bp.route("/rounds/<int:round_id>/equity")
+@requires(OFFICER)
+def equity_view(round_id: int):
+    panel = _panel(round_id)
+    ranking = meetings.ranked_list(panel)
+    budget, within = decisions.live_budget(panel.round, ranking)
+    return render_template(
+        "panels/meeting/equity.html",
+        panel=panel,
+        budget=budget,
+        wards=equity.ward_shares(panel.round, ranking, within),
+        formula=equity.FORMULA,
+        formula_terms=equity.FORMULA_TERMS,
+    )
+
+
+def _decision(panel: Panel, application_id: int) -> Decision:
+    application = decisions.application_of(panel, application_id)
+    decision = db.session.scalar(select(Decision).where(Decision.application_id == application.id))
+    if decision is None:
+        raise NotFound("There is no decision on that application yet")
+    return decision
+
+
+@bp.route("/rounds/<int:round_id>/feedback")
+@requires(OFFICER)
+def feedback_list(round_id: int):
+    panel = _panel(round_id)
+    return render_template(
+        "panels/meeting/feedback_list.html",
+        panel=panel,
+        decisions=feedback.round_decisions(panel),
+        letters=feedback.letters_to_print(panel),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/applications/<int:application_id>/feedback", methods=["GET", "POST"])
+@requires(OFFICER)
+def edit_feedback(round_id: int, application_id: int):
+    panel = _panel(round_id)
+    decision = _decision(panel, application_id)
+    form = FeedbackForm(data={"feedback": decision.feedback or feedback.draft_feedback(decision.application)})
+    if form.validate_on_submit():
+        try:
+            feedback.save_feedback(current_user, decision, form.feedback.data)
+            flash(f"Feedback saved for {decision.application.reference}", "success")
+            return redirect(url_for(".feedback_list", round_id=round_id))
+        except DomainError as error:
+            add_to_form(form, error, "feedback")
+    return render_template("panels/meeting/feedback.html", panel=panel, decision=decision, form=form)
+
+
+@bp.route("/rounds/<int:round_id>/release", methods=["POST"])
+@requires(OFFICER)
+def release(round_id: int):
+    panel = _panel(round_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            released = feedback.release(current_user, panel, link_for=_applicant_link)
+            flash(f"{len(released)} decisions released to the groups", "success")
+        except DomainError as error:
+            flash_refusal(error)
+    return redirect(url_for(".feedback_list", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/applications/<int:application_id>/letter")
+@requires(OFFICER)
+def letter(round_id: int, application_id: int):
+    panel = _panel(round_id)
+    decision = _decision(panel, application_id)
+    if not decision.is_released:
+        raise NotFound("Release the decision before printing its letter")
+    return render_template("panels/meeting/letter.html", panel=panel, decision=decision)
+
+
+@bp.route("/rounds/<int:round_id>/decision-record.pdf")
+@requires(OFFICER)
+def decision_record(round_id: int):
+    panel = _panel(round_id)
+    pdf = record.decision_record_pdf(panel)
+    return pdf_response(pdf, f"decision-record-{panel.round.slug}.pdf", private=True)
+
+
+@bp.route("/decline-reasons", methods=["GET", "POST"])
+@requires(OFFICER)
+def decline_reasons():
+    form = DeclineReasonForm()
+    if form.validate_on_submit():
+        try:
+            decisions.add_decline_reason(current_user, form.label.data)
+            flash("Reason added", "success")
+            return redirect(url_for(".decline_reasons"))
+        except DomainError as error:
+            add_to_form(form, error, "label")
+    return render_template(
+        "panels/meeting/decline_reasons.html",
+        form=form,
+        reasons=decisions.decline_reasons(active_only=False),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/decline-reasons/<int:reason_id>/<any(retire, restore):change>", methods=["POST"])
+@requires(OFFICER)
+def change_reason(reason_id: int, change: str):
+    reason = db.session.get(DeclineReason, reason_id)
+    if reason is None:
+        raise NotFound("Reason not found")
+    if ConfirmForm().validate_on_submit():
+        decisions.set_reason_active(current_user, reason, change == "restore")
+        flash(f"“{reason.label}” {'restored' if change == 'restore' else 'retired'}", "success")
+    return redirect(url_for(".decline_reasons"))

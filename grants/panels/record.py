@@ -1,0 +1,76 @@
+"""The decision record: what a council auditor asks for, in one PDF. Who attended and whom they
+represent, whether the meeting was quorate (or why it went ahead), every declared interest, the
+ranking with its scores summary, each decision with its rationale, and the departures from the
+ranking with theirs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from grants.extensions import db
+from grants.panels import decisions, equity, meetings
+from grants.panels.declarations import register_of_interests, status_of
+from grants.panels.meeting_models import Meeting, MeetingAttendance
+from grants.panels.models import InterestKind, Panel, PanelProfile
+from grants.pdf import render_pdf, render_pdf_html
+
+
+@dataclass
+class Attendee:
+    name: str
+    representation: str
+
+
+def attendees(meeting: Meeting) -> list[Attendee]:
+    rows = db.session.scalars(
+        select(MeetingAttendance)
+        .where(MeetingAttendance.meeting_id == meeting.id)
+        .options(selectinload(MeetingAttendance.user))
+    ).all()
+    profiles = {
+        p.user_id: p
+        for p in db.session.scalars(
+            select(PanelProfile).where(PanelProfile.user_id.in_([r.user_id for r in rows]))
+        )
+    }
+    people = [
+        Attendee(
+            r.user.full_name,
+            profiles[r.user_id].representation.label if r.user_id in profiles else "Not recorded",
+        )
+        for r in rows
+    ]
+    return sorted(people, key=lambda a: a.name)
+
+
+def record_context(panel: Panel) -> dict:
+    meeting = meetings.meeting_of(panel)
+    ranking = meetings.ranked_list(panel)
+    budget, within = decisions.live_budget(panel.round, ranking)
+    interests = [d for d in register_of_interests(panel.round) if d.kind != InterestKind.NONE]
+    return {
+        "panel": panel,
+        "round": panel.round,
+        "meeting": meeting,
+        "attendees": attendees(meeting) if meeting else [],
+        "quorum": meetings.quorum(meeting) if meeting else None,
+        "interests": [(d, status_of(d)) for d in interests],
+        "ranking": ranking,
+        "budget": budget,
+        "departures": [r for r in ranking.rows if r.decision and r.decision.departs_from_ranking],
+        "reason_usage": decisions.reason_usage(panel.round_id),
+        "wards": equity.ward_shares(panel.round, ranking, within),
+        "formula": equity.FORMULA,
+        "formula_terms": equity.FORMULA_TERMS,
+    }
+
+
+def decision_record_html(panel: Panel) -> str:
+    return render_pdf_html("pdf/decision_record.html", **record_context(panel))
+
+
+def decision_record_pdf(panel: Panel) -> bytes:
+    return render_pdf("pdf/decision_record.html", **record_context(panel))
