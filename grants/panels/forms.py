@@ -62,6 +62,12 @@ class PanelSettingsForm(BaseForm):
         "The highest score minus the lowest, out of 100.",
         "the range",
     )
+    indicative_allocations = BooleanField(
+        "Set indicative neighbourhood allocations",
+        widget=GovCheckboxInput(),
+        description="Share the round's budget between its neighbourhoods by population weighted "
+        "by deprivation, and show the meeting its proposed awards against each share.",
+    )
     closes_on = GovDateField(
         "Scoring closes on",
         description="UK date, for example 27 3 2027. Leave blank if scoring has no end date yet.",
@@ -86,6 +92,7 @@ class PanelSettingsForm(BaseForm):
             disagreement_range=self.disagreement_range.data,
             closes_on=self.closes_on.data,
             closes_at_time=self.closes_at_time.data,
+            indicative_allocations=bool(self.indicative_allocations.data),
         )
 
 

@@ -129,6 +129,9 @@ class Panel(db.Model):
     disagreement_sd: Mapped[int] = mapped_column(Integer, default=15)
     disagreement_range: Mapped[int] = mapped_column(Integer, default=30)
     scoring_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The meeting weighs proposed awards against each neighbourhood's indicative allocation
+    # (population weighted by deprivation: grants.panels.equity.FORMULA).
+    indicative_allocations: Mapped[bool] = mapped_column(Boolean, default=False)
     ranking_method: Mapped[RankingMethod] = mapped_column(
         str_enum(RankingMethod, "ranking_method"), default=RankingMethod.MEAN
     )
@@ -152,6 +155,7 @@ class Panel(db.Model):
             if self.scoring_closes_at
             else None,
             "ranking_method": self.ranking_method.value,
+            "indicative_allocations": self.indicative_allocations,
         }
 
 

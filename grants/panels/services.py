@@ -88,6 +88,7 @@ class PanelSettings:
     disagreement_range: int | None
     closes_on: date | None = None
     closes_at_time: str | None = None
+    indicative_allocations: bool = False
 
 
 def check_settings(settings: PanelSettings) -> tuple[dict[str, str], datetime | None]:
@@ -113,7 +114,7 @@ def check_settings(settings: PanelSettings) -> tuple[dict[str, str], datetime | 
 
 def update_settings(actor: User, panel: Panel, settings: PanelSettings) -> Panel:
     """Change the panel's rules: scorers per application, composition targets, rotation,
-    disagreement thresholds and when scoring closes (a UK date and time; blank for no close)."""
+    disagreement thresholds, indicative neighbourhood allocations and when scoring closes (a UK date and time; blank for no close)."""
     check_officer(actor)
     errors, closes_at = check_settings(settings)
     if errors:
@@ -122,6 +123,7 @@ def update_settings(actor: User, panel: Panel, settings: PanelSettings) -> Panel
     for name in NUMBER_SETTINGS:
         setattr(panel, name, getattr(settings, name))
     panel.community_majority = settings.community_majority
+    panel.indicative_allocations = settings.indicative_allocations
     panel.scoring_closes_at = closes_at
     db.session.flush()
     audit.record(actor, "panel.settings_changed", panel, before=before, after=panel.audit_view())

@@ -1,4 +1,4 @@
-"""moderation meetings and decisions
+"""moderation meetings, decisions and indicative neighbourhood allocations
 
 Revision ID: 0012_meetings
 Revises: 0011_panels
@@ -28,6 +28,15 @@ DEFAULT_DECLINE_REASONS = (
 
 
 def upgrade():
+    with op.batch_alter_table("panel", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "indicative_allocations",
+                sa.Boolean(),
+                nullable=False,
+                server_default=sa.false(),
+            )
+        )
     decline_reasons = op.create_table(
         "panel_decline_reason",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -230,3 +239,5 @@ def downgrade():
     op.drop_table("panel_moderated_score")
     op.drop_table("panel_meeting")
     op.drop_table("panel_decline_reason")
+    with op.batch_alter_table("panel", schema=None) as batch_op:
+        batch_op.drop_column("indicative_allocations")

@@ -46,6 +46,7 @@ def _settings(**overrides) -> dict:
         "disagreement_range": "25",
         "closes_on": ["15", "1", "2027"],
         "closes_at_time": "17:00",
+        "indicative_allocations": "y",
     }
     values.update(overrides)
     return values
@@ -79,6 +80,7 @@ def test_settings_are_saved_in_uk_time_and_audited(client, officer):
     db.session.refresh(panel)
     assert (panel.min_scorers, panel.min_young_people, panel.rotation_after) == (3, 2, 2)
     assert (panel.disagreement_sd, panel.disagreement_range) == (12, 25)
+    assert panel.indicative_allocations
     assert panel.scoring_closes_at.replace(tzinfo=UTC) == datetime(2027, 1, 15, 17, tzinfo=UTC)
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "panel.settings_changed")
@@ -87,6 +89,7 @@ def test_settings_are_saved_in_uk_time_and_audited(client, officer):
     page = client.get(f"/panels/rounds/{panel.round_id}/settings")
     soup = soup_of(page)
     assert soup.find("input", {"name": "closes_at_time"})["value"] == "17:00"
+    assert soup.find("input", {"name": "indicative_allocations"}).has_attr("checked")
 
 
 def test_every_settings_error_is_shown_at_once_and_input_kept(client, officer):
