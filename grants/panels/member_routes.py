@@ -172,7 +172,11 @@ def application(application_id: int):
     if declare_first:
         return declare_first
     criteria = scoring.criteria_of(application)
-    form = scoring_form(criteria, access.sheet_of(current_user, application))
+    sheet = access.sheet_of(current_user, application)
+    if request.method == "POST" and sheet is not None and sheet.is_submitted:
+        flash(scoring.SUBMITTED)  # a double click, or an old tab: nothing changes
+        return redirect(url_for(".application", application_id=application.id))
+    form = scoring_form(criteria, sheet)
     if form.validate_on_submit() and _save(current_user, current_user, application, form):
         return redirect(url_for(".application", application_id=application.id))
     return _render_sheet(application, current_user, form)
