@@ -89,6 +89,7 @@ TRANSITIONS: dict[tuple[ApplicationStatus, ApplicationStatus], frozenset[Actor]]
     (S.IN_PANEL_REVIEW, S.RESERVE): frozenset({Actor.OFFICER}),
     (S.IN_PANEL_REVIEW, S.DECLINED): frozenset({Actor.OFFICER}),
     (S.RESERVE, S.FUNDED): frozenset({Actor.OFFICER}),
+    (S.RESERVE, S.FUNDED_WITH_CONDITIONS): frozenset({Actor.OFFICER}),
     (S.RESERVE, S.DECLINED): frozenset({Actor.OFFICER}),
     **{(state, S.WITHDRAWN): frozenset({Actor.APPLICANT}) for state in PRE_DECISION},
 }

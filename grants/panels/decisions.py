@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from grants import audit
 from grants.accounts.models import User
 from grants.applications.models import Application
-from grants.applications.states import ApplicationStatus
+from grants.applications.states import SET_ASIDE, ApplicationStatus
 from grants.clock import utcnow
 from grants.errors import DomainError, InvalidInput, NotFound
 from grants.extensions import db
@@ -72,8 +72,13 @@ def decide(actor: User, panel: Panel, application: Application, choice: Decision
             if application.status in _DECIDED_STATUSES
             else "Only an application with the panel can be decided"
         )
-    meeting = meetings.check_may_decide(meetings.meeting_of(panel))
-    outcome, fields = _checked(application, choice)
+    if application.status == ApplicationStatus.RESERVE:
+        # A reserve-list place funded or declined later, when money is found or the round
+        # ends: the officer acts on the meeting's decision, so no meeting need be open.
+        meeting = meetings.meeting_of(panel)
+    else:
+        meeting = meetings.check_may_decide(meetings.meeting_of(panel))
+    outcome, fields = check_choice(application, choice)
     ranking = meetings.ranked_list(panel)
     rank = ranking.rank_of(application.id)
     departs = departs_from_ranking(ranking, application.id, outcome)
@@ -125,7 +130,7 @@ def _text(value: str | None) -> str | None:
     return value[:TEXT_MAX_LENGTH] or None
 
 
-def _checked(application: Application, choice: DecisionInput) -> tuple[DecisionOutcome, dict]:
+def check_choice(application: Application, choice: DecisionInput) -> tuple[DecisionOutcome, dict]:
     """Every problem with the choice at once, or the outcome and the decision's fields."""
     errors: dict[str, str] = {}
     try:
@@ -213,11 +218,15 @@ def lock_round(round_id: int) -> Round:
 
 
 def committed_pence(round_id: int, *, excluding_application: int | None = None) -> int:
-    """What the round's funding decisions add up to."""
+    """What the round's funding decisions add up to; a group that withdrew releases its money."""
     query = (
         select(func.coalesce(func.sum(Decision.amount_pence), 0))
         .join(Application, Application.id == Decision.application_id)
-        .where(Application.round_id == round_id, Decision.outcome.in_(FUNDING))
+        .where(
+            Application.round_id == round_id,
+            Decision.outcome.in_(FUNDING),
+            Application.status.not_in(SET_ASIDE),
+        )
     )
     if excluding_application is not None:
         query = query.where(Decision.application_id != excluding_application)

@@ -9,8 +9,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from grants.accounts.models import User
-from grants.errors import DomainError, NotFound, add_to_form, flash_refusal
+from grants.applications.states import next_steps
+from grants.errors import DomainError, InvalidInput, NotFound, add_to_form, flash_refusal
 from grants.extensions import db
+from grants.formatting import pluralise
 from grants.funds.models import Round
 from grants.panels import decisions, equity, feedback, meetings, record, services
 from grants.panels.decisions import DecisionInput
@@ -56,8 +58,12 @@ def show(round_id: int):
     panel = _panel(round_id)
     meeting = meetings.meeting_of(panel)
     if meeting is None:
-        return render_template("panels/meeting/open.html", panel=panel, form=None,
-                               open_form=OpenMeetingForm(data={"min_members": 3}))
+        return render_template(
+            "panels/meeting/open.html",
+            panel=panel,
+            form=None,
+            open_form=OpenMeetingForm(data={"min_members": 3}),
+        )
     ranking = meetings.ranked_list(panel)
     budget, within = decisions.live_budget(panel.round, ranking)
     return render_template(
@@ -108,7 +114,9 @@ def attendance(round_id: int):
     )
     seats = db.session.scalars(select(PanelSeat).where(PanelSeat.panel_id == panel.id)).all()
     users = db.session.scalars(select(User).where(User.id.in_([s.user_id for s in seats])))
-    form.attending.choices = [(str(u.id), u.full_name) for u in sorted(users, key=lambda u: u.full_name)]
+    form.attending.choices = [
+        (str(u.id), u.full_name) for u in sorted(users, key=lambda u: u.full_name)
+    ]
     if form.validate_on_submit():
         try:
             chosen = [int(v) for v in form.attending.data or [] if v.isdigit()]
@@ -143,8 +151,11 @@ def override(round_id: int):
 def ranking_method(round_id: int):
     panel = _panel(round_id)
     form = RankingMethodForm()
+    if not form.validate_on_submit():
+        flash_refusal(DomainError("Choose how to rank the applications"))
+        return _to_meeting(panel, "ranking")
     try:
-        meetings.choose_ranking_method(current_user, panel, form.method.data or "")
+        meetings.choose_ranking_method(current_user, panel, form.method.data)
         flash(f"Ranked by {panel.ranking_method.label.lower()}", "success")
     except DomainError as error:
         flash_refusal(error)
@@ -179,7 +190,9 @@ def _application_page(panel, application, *, decision_form=None, moderate_form=N
     scorers = {}
     if row.aggregate:
         ids = list(row.aggregate.scorer_ids)
-        scorers = {u.id: u.full_name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+        scorers = {
+            u.id: u.full_name for u in db.session.scalars(select(User).where(User.id.in_(ids)))
+        }
     return render_template(
         "panels/meeting/application.html",
         panel=panel,
@@ -188,8 +201,8 @@ def _application_page(panel, application, *, decision_form=None, moderate_form=N
         scorers=scorers,
         history=meetings.moderation_history(application),
         form=decision_form if decision_form and decision_form.errors else moderate_form,
-        decision_form=decision_form or _decision_form(DecisionForm()),
-        moderate_form=moderate_form or ModerateForm(),
+        decision_form=decision_form or _decision_form(DecisionForm(formdata=None)),
+        moderate_form=moderate_form or ModerateForm(formdata=None),
     )
 
 
@@ -199,24 +212,40 @@ def decide(round_id: int, application_id: int):
     panel = _panel(round_id)
     application = decisions.application_of(panel, application_id)
     form = _decision_form(DecisionForm())
-    if form.validate_on_submit():
+    if form.is_submitted():
+        reason_id = form.decline_reason.data or ""
         choice = DecisionInput(
             outcome=form.outcome.data,
             rationale=form.rationale.data,
             amount_pence=form.amount.data,
             reduced_reason=form.reduced_reason.data,
             conditions=form.conditions.data,
-            decline_reason_id=int(form.decline_reason.data) if (form.decline_reason.data or "").isdigit() else None,
+            decline_reason_id=int(reason_id) if reason_id.isdigit() else None,
             decline_detail=form.decline_detail.data,
             departure_rationale=form.departure_rationale.data,
         )
-        try:
-            decisions.decide(current_user, panel, application, choice)
-            flash(f"Decision recorded for {application.reference}", "success")
-            return _to_meeting(panel, "ranking")
-        except DomainError as error:
-            add_to_form(form, error, "outcome")
+        if form.validate():
+            try:
+                decisions.decide(current_user, panel, application, choice)
+                flash(f"Decision recorded for {application.reference}", "success")
+                return _to_meeting(panel, "ranking")
+            except DomainError as error:
+                add_to_form(form, error, "outcome")
+        else:
+            _add_rule_errors(form, application, choice)
     return _application_page(panel, application, decision_form=form)
+
+
+def _add_rule_errors(form: DecisionForm, application, choice: DecisionInput) -> None:
+    """Beside the form's own errors, what the decision's rules say about the same answers, so
+    every problem is reported at once."""
+    try:
+        decisions.check_choice(application, choice)
+    except InvalidInput as error:
+        for name, message in error.errors.items():
+            field = getattr(form, name, None)
+            if field is None or not field.errors:
+                form.add_error(name, message)
 
 
 @bp.route("/rounds/<int:round_id>/applications/<int:application_id>/moderate", methods=["POST"])
@@ -263,21 +292,27 @@ def _decision(panel: Panel, application_id: int) -> Decision:
 @requires(OFFICER)
 def feedback_list(round_id: int):
     panel = _panel(round_id)
+    round_decisions = feedback.round_decisions(panel)
     return render_template(
         "panels/meeting/feedback_list.html",
         panel=panel,
-        decisions=feedback.round_decisions(panel),
+        decisions=round_decisions,
+        pending=[d for d in round_decisions if feedback.can_release(d)],
         letters=feedback.letters_to_print(panel),
         confirm_form=ConfirmForm(),
     )
 
 
-@bp.route("/rounds/<int:round_id>/applications/<int:application_id>/feedback", methods=["GET", "POST"])
+@bp.route(
+    "/rounds/<int:round_id>/applications/<int:application_id>/feedback", methods=["GET", "POST"]
+)
 @requires(OFFICER)
 def edit_feedback(round_id: int, application_id: int):
     panel = _panel(round_id)
     decision = _decision(panel, application_id)
-    form = FeedbackForm(data={"feedback": decision.feedback or feedback.draft_feedback(decision.application)})
+    form = FeedbackForm(
+        data={"feedback": decision.feedback or feedback.draft_feedback(decision.application)}
+    )
     if form.validate_on_submit():
         try:
             feedback.save_feedback(current_user, decision, form.feedback.data)
@@ -285,7 +320,9 @@ def edit_feedback(round_id: int, application_id: int):
             return redirect(url_for(".feedback_list", round_id=round_id))
         except DomainError as error:
             add_to_form(form, error, "feedback")
-    return render_template("panels/meeting/feedback.html", panel=panel, decision=decision, form=form)
+    return render_template(
+        "panels/meeting/feedback.html", panel=panel, decision=decision, form=form
+    )
 
 
 @bp.route("/rounds/<int:round_id>/release", methods=["POST"])
@@ -295,7 +332,7 @@ def release(round_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             released = feedback.release(current_user, panel, link_for=_applicant_link)
-            flash(f"{len(released)} decisions released to the groups", "success")
+            flash(f"{pluralise(len(released), 'decision')} released to the groups", "success")
         except DomainError as error:
             flash_refusal(error)
     return redirect(url_for(".feedback_list", round_id=round_id))
@@ -308,7 +345,9 @@ def letter(round_id: int, application_id: int):
     decision = _decision(panel, application_id)
     if not decision.is_released:
         raise NotFound("Release the decision before printing its letter")
-    return render_template("panels/meeting/letter.html", panel=panel, decision=decision)
+    return render_template(
+        "panels/meeting/letter.html", panel=panel, decision=decision, next_steps=next_steps
+    )
 
 
 @bp.route("/rounds/<int:round_id>/decision-record.pdf")

@@ -80,7 +80,11 @@ def quorate_meeting(scored: Scored) -> Meeting:
 
 
 def decline_reason(label: str = "Scored below the funding line") -> DeclineReason:
-    reason = DeclineReason(label=label, is_active=True)
-    db.session.add(reason)
+    """The active reason with this label (the database may already hold the starting list)."""
+    reason = db.session.query(DeclineReason).filter_by(label=label).one_or_none()
+    if reason is None:
+        reason = DeclineReason(label=label)
+        db.session.add(reason)
+    reason.is_active = True
     db.session.flush()
     return reason

@@ -14,7 +14,6 @@ from grants.panels import decisions, feedback, meetings
 from grants.panels.decisions import DecisionInput
 from grants.panels.meeting_models import Decision, DecisionOutcome
 from grants.permissions import Role
-from tests.factories import make_user
 from tests.panels.factories import eligible_application
 from tests.panels.meeting_setup import decline_reason, quorate_meeting, scored_round
 
@@ -60,7 +59,9 @@ def test_each_outcome_moves_the_application_through_its_life_cycle():
     quorate_meeting(scored)
     reason = decline_reason()
     first, second, third, fourth = scored.applications
-    _decide(scored, first, "fund_with_conditions", conditions="Share a safeguarding policy\n\n")
+    with_conditions = _decide(
+        scored, first, "fund_with_conditions", conditions="Share a safeguarding policy\n\n"
+    )
     _decide(scored, second, "fund_reduced", amount_pence=100_000, reduced_reason="Venue costs")
     _decide(scored, third, "reserve")
     _decide(scored, fourth, "decline", decline_reason_id=reason.id)
@@ -71,7 +72,7 @@ def test_each_outcome_moves_the_application_through_its_life_cycle():
         ApplicationStatus.RESERVE,
         ApplicationStatus.DECLINED,
     ]
-    assert first.id and db.session.get(Decision, 1).conditions == ["Share a safeguarding policy"]
+    assert with_conditions.conditions == ["Share a safeguarding policy"]
     assert decisions.committed_pence(scored.round.id) == 150_000 + 100_000
 
 
@@ -215,13 +216,16 @@ def test_only_applications_with_this_panel_can_be_decided():
         _decide(scored, elsewhere.applications[0], "fund")
 
 
-def test_a_reserve_decision_can_later_be_funded():
+def test_a_reserve_decision_can_later_be_funded_after_the_meeting_closed():
     scored = scored_round()
-    quorate_meeting(scored)
+    meeting = quorate_meeting(scored)
     third = scored.applications[2]
     _decide(scored, third, "reserve")
     _release(scored)
+    meetings.close_meeting(scored.officer, meeting)
     assert third.status == ApplicationStatus.RESERVE
+    with pytest.raises(DomainError, match="closed"):
+        _decide(scored, scored.applications[0], "fund")
     decision = _decide(scored, third, "fund")
     assert third.status == ApplicationStatus.RESERVE
     _release(scored)
@@ -267,6 +271,20 @@ def test_the_database_refuses_a_negative_or_misplaced_amount():
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_group_that_withdraws_before_release_gives_its_money_back():
+    scored = scored_round(budget_pence=300_000)
+    quorate_meeting(scored)
+    first, second, _third = scored.applications
+    _decide(scored, first, "fund")
+    _decide(scored, second, "fund")
+    with pytest.raises(DomainError, match="over its budget"):
+        _decide(scored, scored.applications[2], "fund")
+    first.status = ApplicationStatus.WITHDRAWN
+    db.session.flush()
+    assert decisions.committed_pence(scored.round.id) == 150_000
+    assert _decide(scored, scored.applications[2], "fund").amount_pence == 150_000
 
 
 def test_live_budget_counts_decisions_and_proposes_the_rest_in_rank_order():
