@@ -145,13 +145,15 @@ def counting_filter():
     )
 
 
-def register_of_interests(round_: Round) -> list[Declaration]:
-    """Every declaration in the round, for officers (and the decision record)."""
+def register_of_interests(round_: Round | int) -> list[Declaration]:
+    """Every declaration in the round (or the round with this id), for officers and the
+    decision record."""
+    round_id = round_ if isinstance(round_, int) else round_.id
     return list(
         db.session.scalars(
             select(Declaration)
             .join(Application, Application.id == Declaration.application_id)
-            .where(Application.round_id == round_.id)
+            .where(Application.round_id == round_id)
             .options(
                 joinedload(Declaration.application).joinedload(Application.organisation),
                 joinedload(Declaration.user),
@@ -192,8 +194,9 @@ def _safe(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def register_csv(round_: Round) -> Iterator[str]:
-    """The register as CSV, one line at a time."""
+def register_csv(round_id: int) -> Iterator[str]:
+    """The register as CSV, one line at a time. It takes the round's id, not the round: a
+    streamed response outlives the request's session, so the rows are loaded as it streams."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -204,7 +207,7 @@ def register_csv(round_: Round) -> Iterator[str]:
         return buffer.getvalue()
 
     yield line(CSV_HEADER)
-    for d in register_of_interests(round_):
+    for d in register_of_interests(round_id):
         yield line(
             [
                 d.application.reference,

@@ -312,7 +312,9 @@ def register(round_id: int):
 @requires(OFFICER)
 def register_csv(round_id: int):
     round_ = _round(round_id)
-    response = Response(stream_with_context(declarations.register_csv(round_)), mimetype="text/csv")
+    response = Response(
+        stream_with_context(declarations.register_csv(round_.id)), mimetype="text/csv"
+    )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="register-of-interests-{round_.id}.csv"'
     )

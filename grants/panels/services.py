@@ -34,6 +34,7 @@ from grants.panels.models import (
 )
 from grants.permissions import Permission, Role
 from grants.reference.models import Neighbourhood
+from grants.screening import access as screening_access
 
 REASON_MAX_LENGTH = 1000
 ORGANISATION_MAX_LENGTH = 200
@@ -305,15 +306,21 @@ def move_to_panel(actor: User, panel: Panel, application: Application) -> Applic
         return application  # a double click: it is already there
     if application.status != ApplicationStatus.ELIGIBLE:
         raise DomainError("Only an application found eligible can go to the panel")
+    screening_access.check_may_decide(actor, application)
     applications.move(actor, application, ApplicationStatus.IN_PANEL_REVIEW, Actor.OFFICER)
     db.session.flush()
     return application
 
 
 def move_all_eligible(actor: User, panel: Panel) -> int:
-    """Send every eligible application of the round to the panel; how many went."""
+    """Send every eligible application of the round to the panel; how many went. Any of the
+    officer's own groups' applications stay behind for a colleague to send."""
     check_officer(actor)
-    moved = list(db.session.scalars(eligible_query(panel.round)))
+    moved = [
+        application
+        for application in db.session.scalars(eligible_query(panel.round))
+        if not screening_access.decision_conflict(actor, application)
+    ]
     for application in moved:
         applications.move(actor, application, ApplicationStatus.IN_PANEL_REVIEW, Actor.OFFICER)
     db.session.flush()

@@ -18,7 +18,6 @@ from grants.accounts.models import User
 from grants.applications import services as applications
 from grants.applications.models import Application
 from grants.applications.states import (
-    DECISIONS,
     Actor,
     ApplicationStatus,
     allowed,
@@ -268,16 +267,6 @@ def _email_everyone_in_group(
             contact_name=name,
             **context,
         )
-
-
-def advance(actor: User, application: Application, target: ApplicationStatus) -> Application:
-    """An officer moves an eligible application to the panel, or records the panel's decision."""
-    access.check_may_decide(actor, application)
-    if target not in DECISIONS:
-        raise DomainError("Choose a panel stage or decision")
-    applications.move(actor, application, target, Actor.OFFICER)
-    db.session.flush()
-    return application
 
 
 def grant_extension(

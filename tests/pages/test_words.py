@@ -54,6 +54,7 @@ def walk(client, start: list[str]) -> dict[str, str]:
         response = client.get(path)
         assert response.status_code < 500, path
         if response.status_code != 200 or response.mimetype != "text/html":
+            response.close()  # a download's file
             continue
         soup = soup_of(response)
         for hidden in soup(["script", "style"]):

@@ -18,6 +18,7 @@ from grants.audit import AuditEvent
 from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
 from grants.organisations.models import Membership
+from grants.panels.services import move_to_panel
 from grants.permissions import Role
 from grants.screening import services as screening
 from grants.screening.checks import CHECKLIST_LABELS
@@ -25,6 +26,7 @@ from grants.screening.models import EligibilityCheck
 from tests.applications.factories import assisted_application, complete, submitted_application
 from tests.checks import error_messages, soup_of
 from tests.factories import make_user, sign_in
+from tests.panels.factories import make_panel
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -179,7 +181,7 @@ def test_only_a_screened_application_before_the_panel_can_be_corrected(client, o
     transaction.commit()
     for application in (sent, eligible):
         if application is eligible:
-            screening.advance(officer, eligible, S.IN_PANEL_REVIEW)
+            move_to_panel(officer, make_panel(eligible.round), eligible)
             transaction.commit()
         assert not soup_of(client.get(f"/screening/{application.id}")).find(id="correction")
         response = correct(client, application, outcome="ineligible", reason=REASON, message="x")

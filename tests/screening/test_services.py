@@ -17,6 +17,7 @@ from grants.clock import utcnow
 from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
 from grants.organisations.models import Membership
+from grants.panels.services import move_all_eligible, move_to_panel
 from grants.permissions import Role
 from grants.screening import services as screening
 from grants.screening.checks import CHECKLIST_LABELS
@@ -29,6 +30,7 @@ from tests.applications.factories import (
 )
 from tests.checks import error_messages, soup_of
 from tests.factories import make_user, sign_in
+from tests.panels.factories import make_panel
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -130,8 +132,6 @@ def test_illegal_moves_raise_a_domain_error():
         screening.screen(
             officer, application, outcome="eligible", checklist={}, message="", link_for=_link
         )
-    with pytest.raises(IllegalTransition):
-        screening.advance(officer, application, S.FUNDED)
 
 
 # Staff conflicts
@@ -165,14 +165,18 @@ def test_nobody_screens_an_application_of_a_group_they_belong_to():
     assert application.status == S.ELIGIBLE
 
 
-def test_nobody_records_decisions_on_their_own_groups_application():
+def test_nobody_sends_their_own_groups_application_to_the_panel():
     application = submitted_application()
     _eligible(make_user(Role.PROGRAMME_OFFICER), application)
+    other = submitted_application(application.round)
+    _eligible(make_user(Role.PROGRAMME_OFFICER), other)
     member = make_user(Role.PROGRAMME_OFFICER, Role.ADMIN)
     _join(member, application)
+    panel = make_panel(application.round)
     with pytest.raises(NotAllowed, match="record decisions on"):
-        screening.advance(member, application, S.IN_PANEL_REVIEW)
-    assert application.status == S.ELIGIBLE
+        move_to_panel(member, panel, application)
+    assert move_all_eligible(member, panel) == 1  # a colleague sends theirs
+    assert (application.status, other.status) == (S.ELIGIBLE, S.IN_PANEL_REVIEW)
 
 
 def test_the_officer_who_entered_an_assisted_application_does_not_screen_it():
@@ -185,7 +189,7 @@ def test_the_officer_who_entered_an_assisted_application_does_not_screen_it():
     check = _eligible(colleague, application)
     assert check.officer_id == colleague.id and check.outcome == ScreeningOutcome.ELIGIBLE
     # Entering is not deciding: the same officer may move it on after a colleague screened it.
-    screening.advance(entered_by, application, S.IN_PANEL_REVIEW)
+    move_to_panel(entered_by, make_panel(application.round), application)
     assert application.status == S.IN_PANEL_REVIEW
 
 
