@@ -4,7 +4,7 @@ borough's population and of its deprivation, and against indicative allocations.
 Indicative allocations follow one published formula, a separate layer from merit scores (never a
 hidden uplift inside them): each ward's population weighted by its deprivation,
 
-    allocation = budget × P × (1 + D) / Σ P × (1 + D)
+    allocation = budget × P × (1 + D) ÷ Σ[P × (1 + D)]
 
 where P is the ward's population and D the share of its residents living in England's 20% most
 deprived areas (IMD 2019). A ward where everyone lives in such areas counts double.
@@ -22,10 +22,10 @@ from grants.funds.models import Round
 from grants.panels.meeting_models import FUNDING
 from grants.reference.models import Neighbourhood
 
-FORMULA = "allocation = budget × P × (1 + D) ÷ Σ P × (1 + D)"
+FORMULA = "allocation = budget × P × (1 + D) ÷ Σ[P × (1 + D)]"
 FORMULA_TERMS = (
     "P is the ward's population; D is the share of its residents living in England's 20% most "
-    "deprived areas (Index of Multiple Deprivation 2019)."
+    "deprived areas (Index of Multiple Deprivation 2019); Σ adds up every ward in the round."
 )
 
 
@@ -38,6 +38,7 @@ class WardShare:
     requested_pence: int = 0
     proposed_pence: int = 0  # decided funding plus undecided applications within the budget
     funded_pence: int = 0  # decided funding
+    proposed_share: float = 0.0  # of all proposed awards in the round's wards
 
     @property
     def difference_pence(self) -> int:
@@ -57,6 +58,8 @@ def round_neighbourhoods(round_: Round) -> list[Neighbourhood]:
 
 def split_pence(amount: int, parts: int) -> list[int]:
     """An amount shared equally between ``parts`` wards, to the penny, adding up exactly."""
+    if parts < 1:
+        raise ValueError("split_pence needs at least one part")
     whole, remainder = divmod(amount, parts)
     return [whole + (1 if index < remainder else 0) for index in range(parts)]
 
@@ -113,4 +116,7 @@ def ward_shares(round_: Round, ranking, proposed_ids: set[int]) -> list[WardShar
         ):
             for ward, part in zip(wards, split_pence(amount, len(wards)), strict=True):
                 setattr(ward, field, getattr(ward, field) + part)
+    proposed = sum(ward.proposed_pence for ward in shares.values())
+    for ward in shares.values():
+        ward.proposed_share = ward.proposed_pence / proposed if proposed else 0.0
     return list(shares.values())

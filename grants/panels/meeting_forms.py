@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
-from wtforms.validators import Optional
+from wtforms.validators import NumberRange, Optional
 
 from grants.forms import BaseForm, PoundsField, WholeNumberField, required, text_field
 from grants.panels.meeting_models import DecisionOutcome
@@ -80,7 +80,10 @@ class ModerateForm(BaseForm):
         "Moderated score out of 100",
         widget=GovTextInput(),
         invalid_message="Enter the moderated score as a whole number from 0 to 100",
-        validators=[required("Enter a moderated score from 0 to 100")],
+        validators=[
+            required("Enter a moderated score from 0 to 100"),
+            NumberRange(0, 100, "Enter a moderated score from 0 to 100"),
+        ],
         render_kw={"inputmode": "numeric", "spellcheck": "false"},
     )
     reason = _text_area(
@@ -96,13 +99,12 @@ class DecisionForm(BaseForm):
         validate_choice=False,
         validators=[required("Choose a decision")],
     )
-    rationale = _text_area("The panel's rationale", None)
-    amount = PoundsField(
-        "Reduced amount (fund a reduced amount only)", validators=[Optional()]
-    )
+    rationale = _text_area("The panel's rationale", "Enter the panel's rationale for the decision")
+    amount = PoundsField("Reduced amount (fund a reduced amount only)", validators=[Optional()])
     reduced_reason = _text_area("Why the amount was reduced (fund a reduced amount only)")
     conditions = _text_area(
-        "Conditions (fund with conditions only)", description="Write each condition on its own line."
+        "Conditions (fund with conditions only)",
+        description="Write each condition on its own line.",
     )
     decline_reason = SelectField(
         "Reason for declining (decline only)",

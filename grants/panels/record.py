@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from grants.clock import utcnow
 from grants.extensions import db
 from grants.panels import decisions, equity, meetings
 from grants.panels.declarations import register_of_interests, status_of
@@ -65,6 +66,7 @@ def record_context(panel: Panel) -> dict:
         "wards": equity.ward_shares(panel.round, ranking, within),
         "formula": equity.FORMULA,
         "formula_terms": equity.FORMULA_TERMS,
+        "printed_at": utcnow(),
     }
 
 
