@@ -19,6 +19,7 @@ from grants.extensions import db
 from grants.funds.demo import seed_funds
 from grants.organisations import services as organisations
 from grants.organisations.models import Membership, Organisation
+from grants.panels.demo import seed as seed_panels
 from grants.permissions import Role
 from grants.screening.demo import seed_applications
 
@@ -102,6 +103,7 @@ def seed() -> Iterator[str]:
     _seed_memberships()
     yield from seed_funds()
     yield from seed_applications(password)
+    yield from seed_panels()
     yield "Demo sign-ins (password for all: " + password + ")"
     members = dict(DEMO_MEMBERSHIPS)
     for email, _name, roles, representing in DEMO_USERS:

@@ -1,4 +1,4 @@
-"""Demo screening: the demo applications walked on through checks and decisions, as officers would.
+"""Demo screening: the demo applications taken through eligibility checks, as officers would.
 
 Owen (officer@example.org) screens groups' own applications; the ones Owen entered for groups by
 phone or on paper are screened by Olu (officer2@example.org), because nobody screens their own
@@ -46,7 +46,7 @@ def _screener(application: Application) -> User:
 
 
 def progress(application: Application, status: S) -> None:
-    """Walk a sent application through the life cycle to ``status``."""
+    """Walk a sent application through screening towards ``status``."""
     if status == S.SUBMITTED:
         return
     if status == S.WITHDRAWN:
@@ -68,8 +68,6 @@ def progress(application: Application, status: S) -> None:
         message=MESSAGES.get(outcome),
         link_for=lambda a: "",
     )
-    if status in (S.ELIGIBLE, S.INELIGIBLE, S.MORE_INFORMATION_REQUESTED):
-        return
-    services.advance(officer, application, S.IN_PANEL_REVIEW)
-    if status != S.IN_PANEL_REVIEW:
-        services.advance(officer, application, status)
+    # Screening ends here. Applications planned for the panel or a decision stay eligible: the
+    # panels demo (grants.panels.demo) sends them to the round's panel, which scores them and
+    # decides them at its meeting, so their outcomes come from real decisions.
