@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from grants import audit
 from grants.accounts import services as accounts
 from grants.accounts.models import User
+from grants.applications.models import Application
+from grants.applications.states import ApplicationStatus
 from grants.extensions import db
 from grants.funds.demo import seed_funds
 from grants.organisations import services as organisations
@@ -104,6 +106,14 @@ def seed() -> Iterator[str]:
     yield from seed_funds()
     yield from seed_applications(password)
     yield from seed_panels()
+    yield "Applications by status: " + ", ".join(
+        f"{ApplicationStatus(status).label} {count}"
+        for status, count in db.session.execute(
+            select(Application.status, func.count(Application.id))
+            .group_by(Application.status)
+            .order_by(Application.status)
+        )
+    )
     yield "Demo sign-ins (password for all: " + password + ")"
     members = dict(DEMO_MEMBERSHIPS)
     for email, _name, roles, representing in DEMO_USERS:
