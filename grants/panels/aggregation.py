@@ -59,6 +59,23 @@ class Sheet:
 
 
 @dataclass(frozen=True)
+class WeightedSheet:
+    """A sheet already reduced to the two sums of its weighted score, ``awarded`` = Σ w_c·s_c and
+    ``possible`` = Σ w_c·max_c over the criteria scored (n/a left out of both), as the database
+    can add them up for a whole round. Every function taking sheets takes these too, and gives
+    exactly the figures the matching ``Sheet`` gives."""
+
+    scorer_id: int
+    application_id: int
+    awarded: int
+    possible: int
+
+    @property
+    def score(self) -> float | None:
+        return 100 * self.awarded / self.possible if self.possible else None
+
+
+@dataclass(frozen=True)
 class ApplicationAggregate:
     """Every figure for one application, from the weighted scores of the scorers who scored it.
 
@@ -134,7 +151,7 @@ def weighted_score(sheet: Sheet, criteria: Sequence[CriterionSpec]) -> float | N
 
 
 def aggregate(
-    sheets: Iterable[Sheet],
+    sheets: Iterable[Sheet | WeightedSheet],
     criteria: Sequence[CriterionSpec],
     *,
     sd_threshold: float = 15,
@@ -155,14 +172,14 @@ def aggregate(
 
 
 def calibration(
-    sheets: Iterable[Sheet], criteria: Sequence[CriterionSpec]
+    sheets: Iterable[Sheet | WeightedSheet], criteria: Sequence[CriterionSpec]
 ) -> dict[int, ScorerCalibration]:
     """Each scorer's calibration against the panel, by scorer id (see ``ScorerCalibration``)."""
     return _calibrate(_weighted_by_application(sheets, criteria))
 
 
 def round_summary(
-    sheets: Iterable[Sheet],
+    sheets: Iterable[Sheet | WeightedSheet],
     criteria: Sequence[CriterionSpec],
     *,
     sd_threshold: float = 15,
@@ -271,13 +288,14 @@ def krippendorff_alpha_interval(ratings: Sequence[Sequence[float | None]]) -> fl
 
 
 def _weighted_by_application(
-    sheets: Iterable[Sheet], criteria: Sequence[CriterionSpec]
+    sheets: Iterable[Sheet | WeightedSheet], criteria: Sequence[CriterionSpec]
 ) -> dict[int, dict[int, float]]:
     """Application id -> scorer id -> weighted score, both in ascending order, leaving out
     sheets that are all n/a."""
     by_application: dict[int, dict[int, float]] = defaultdict(dict)
     for sheet in sheets:
-        score = weighted_score(sheet, criteria)
+        weighted = isinstance(sheet, WeightedSheet)
+        score = sheet.score if weighted else weighted_score(sheet, criteria)
         if score is None:
             continue
         scores = by_application[sheet.application_id]

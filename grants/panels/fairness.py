@@ -4,8 +4,11 @@ each application's scores in and figures.
 
 Everything is loaded in a fixed number of queries however many applications and members the
 round has: the aggregation's inputs (``meetings.scoring_inputs``, which counts only submitted
-sheets of members without a standing conflict), the panel's assignments and conflicts
-(``assignment.panel_state``), which sheets are submitted, and the people's names.
+sheets of members without a standing conflict), then who is asked to score what, the conflicts
+and which sheets are submitted, read as plain rows (a round of 500 applications and 7 scorers
+has 3,500 assignments, too many to build as ORM objects on every page view) and judged by
+``assignment.PanelState``'s rules, so that "scores in" means here what it means on the panel's
+other pages.
 """
 
 from __future__ import annotations
@@ -13,15 +16,24 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.applications.states import PANEL_STARTED
 from grants.extensions import db
+from grants.organisations.models import Membership
 from grants.panels import aggregation, assignment
 from grants.panels.meetings import scoring_inputs
-from grants.panels.models import AssignmentStatus, Panel, ScoreSheet
+from grants.panels.models import (
+    Assignment,
+    AssignmentStatus,
+    Declaration,
+    InterestKind,
+    Panel,
+    PanelSeat,
+    ScoreSheet,
+)
 
 # Conventional readings of an intraclass correlation (Koo & Li 2016): below 0.5 poor,
 # 0.5 to 0.75 moderate, 0.75 to 0.9 good, 0.9 and over excellent.
@@ -111,7 +123,7 @@ class MemberRow:
 
 @dataclass(frozen=True)
 class ApplicationRow:
-    application: Application
+    application: Application  # or a row with its id, reference and title
     submitted: int
     active: int
     aggregate: aggregation.ApplicationAggregate | None
@@ -144,17 +156,13 @@ def fairness(panel: Panel) -> FairnessView:
         sd_threshold=panel.disagreement_sd,
         range_threshold=panel.disagreement_range,
     )
-    state = assignment.panel_state(panel, statuses=tuple(PANEL_STARTED))
+    state = _panel_state(panel)
     submitted = set(
-        db.session.execute(
+        _rows(
             select(ScoreSheet.application_id, ScoreSheet.user_id)
             .join(Application, Application.id == ScoreSheet.application_id)
-            .where(
-                Application.round_id == panel.round_id,
-                Application.status.in_(PANEL_STARTED),
-                ScoreSheet.submitted_at.is_not(None),
-            )
-        ).tuples()
+            .where(_with_the_panel(panel), ScoreSheet.submitted_at.is_not(None))
+        )
     )
     active = state.active
     applications = [
@@ -176,6 +184,57 @@ def fairness(panel: Panel) -> FairnessView:
         else None,
         sheets_counted=sum(aggregate.n for aggregate in summary.aggregates.values()),
     )
+
+
+def _with_the_panel(panel: Panel):
+    return and_(Application.round_id == panel.round_id, Application.status.in_(PANEL_STARTED))
+
+
+def _rows(query) -> list:
+    """Plain rows on the session's connection (after the autoflush a session query does)."""
+    db.session.flush()
+    return db.session.connection().execute(query).all()
+
+
+def _panel_state(panel: Panel) -> assignment.PanelState:
+    """What ``assignment.panel_state`` loads for the applications with the panel, as plain rows:
+    each has the attributes the state's rules read."""
+    applications = _rows(
+        select(Application.id, Application.reference, Application.title)
+        .where(_with_the_panel(panel))
+        .order_by(Application.reference, Application.id)
+    )
+    member_ids = [
+        user_id
+        for (user_id,) in _rows(select(PanelSeat.user_id).where(PanelSeat.panel_id == panel.id))
+    ]
+    assignments = _rows(
+        select(Assignment.application_id, Assignment.user_id, Assignment.status)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Assignment.panel_id == panel.id, _with_the_panel(panel))
+    )
+    conflicts = {
+        (application_id, user_id)
+        for application_id, user_id in _rows(
+            select(Declaration.application_id, Declaration.user_id)
+            .join(Application, Application.id == Declaration.application_id)
+            .where(
+                _with_the_panel(panel),
+                Declaration.kind != InterestKind.NONE,
+                Declaration.waived_at.is_(None),
+            )
+        )
+    }
+    group_members = {
+        (application_id, user_id)
+        for application_id, user_id in _rows(
+            select(Application.id, Membership.user_id)
+            .join(Membership, Membership.organisation_id == Application.organisation_id)
+            .join(PanelSeat, PanelSeat.user_id == Membership.user_id)
+            .where(_with_the_panel(panel), PanelSeat.panel_id == panel.id)
+        )
+    }
+    return assignment.PanelState(applications, member_ids, assignments, conflicts, group_members)
 
 
 def _members(state, active, submitted, calibration) -> list[MemberRow]:
