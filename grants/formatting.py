@@ -57,6 +57,11 @@ def paragraphs(text: str | None, classes: str = "govuk-body") -> Markup:
     )
 
 
+def one_decimal(value: float | None) -> str:
+    """A score or statistic to one decimal place ("64.0"); a dash when there is none yet."""
+    return "–" if value is None else f"{value:.1f}"
+
+
 def blank_if_none(value):
     """Jinja's finalize hook: a missing value prints as nothing, never as the word "None"."""
     return "" if value is None else value
@@ -67,6 +72,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_pence, "money")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(pluralise, "pluralise")
+    app.add_template_filter(one_decimal, "one_decimal")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(with_article, "with_article")
     app.add_template_filter(render_markdown, "markdown")

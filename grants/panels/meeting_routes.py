@@ -75,6 +75,8 @@ def show(round_id: int):
         budget=budget,
         within=within,
         reason_usage=decisions.reason_usage(panel.round_id),
+        # Each row links to its application's page: the link built once, not once per row.
+        decide_href=url_for(".decide", round_id=panel.round_id, application_id=0).removesuffix("0"),
         method_form=RankingMethodForm(data={"method": panel.ranking_method.value}),
         confirm_form=ConfirmForm(),
     )
@@ -268,7 +270,7 @@ def moderate(round_id: int, application_id: int):
 @requires(OFFICER)
 def equity_view(round_id: int):
     panel = _panel(round_id)
-    ranking = meetings.ranked_list(panel)
+    ranking = meetings.ranked_list(panel, with_neighbourhoods=True)
     budget, within = decisions.live_budget(panel.round, ranking)
     return render_template(
         "panels/meeting/equity.html",

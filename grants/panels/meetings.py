@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from grants import audit
 from grants.accounts.models import User
@@ -21,6 +21,7 @@ from grants.clock import utcnow
 from grants.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from grants.extensions import db
 from grants.funds.models import Criterion
+from grants.organisations.models import Organisation
 from grants.panels import aggregation
 from grants.panels.declarations import counting_filter
 from grants.panels.meeting_models import Decision, Meeting, MeetingAttendance, ModeratedScore
@@ -285,6 +286,19 @@ def scoring_inputs(round_id: int) -> tuple[list, list]:
     return sheets, specs
 
 
+_RANKED_COLUMNS = (
+    load_only(
+        Application.round_id,
+        Application.organisation_id,
+        Application.reference,
+        Application.title,
+        Application.status,
+        Application.amount_requested_pence,
+    ),
+    selectinload(Application.organisation).load_only(Organisation.name),
+)
+
+
 @dataclass
 class Row:
     """One application in the meeting view."""
@@ -314,9 +328,12 @@ class RankedList:
         return next((r.rank for r in self.rows if r.application.id == application_id), None)
 
 
-def ranked_list(panel: Panel) -> RankedList:
+def ranked_list(panel: Panel, *, with_neighbourhoods: bool = False) -> RankedList:
     """Every application with the panel, best first by the panel's ranking method (a moderated
-    score, when there is one, takes the place of the computed one). Constant queries."""
+    score, when there is one, takes the place of the computed one). Constant queries.
+
+    Each application is loaded with only what a ranked list shows (a round may have hundreds),
+    and its neighbourhoods only when asked for (the equity split)."""
     round_id = panel.round_id
     sheets, specs = scoring_inputs(round_id)
     aggregates = aggregation.aggregate(
@@ -325,7 +342,8 @@ def ranked_list(panel: Panel) -> RankedList:
     applications = db.session.scalars(
         select(Application)
         .where(Application.round_id == round_id, Application.status.in_(PANEL_STARTED))
-        .options(selectinload(Application.organisation), selectinload(Application.neighbourhoods))
+        .options(*_RANKED_COLUMNS)
+        .options(*([selectinload(Application.neighbourhoods)] if with_neighbourhoods else []))
     ).all()
     moderated = _latest_moderated(round_id)
     decisions = {

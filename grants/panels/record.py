@@ -49,7 +49,7 @@ def attendees(meeting: Meeting) -> list[Attendee]:
 
 def record_context(panel: Panel) -> dict:
     meeting = meetings.meeting_of(panel)
-    ranking = meetings.ranked_list(panel)
+    ranking = meetings.ranked_list(panel, with_neighbourhoods=True)
     budget, within = decisions.live_budget(panel.round, ranking)
     interests = [d for d in register_of_interests(panel.round) if d.kind != InterestKind.NONE]
     return {
