@@ -1,5 +1,6 @@
 """Benchmark a panel round as it grows: the moderation meeting view (the ranked list and its
-aggregates, the live budget) and the officer's scores and fairness page. Prints the median time
+aggregates, the live budget), the officer's scores and fairness page, and the panel and
+assignment pages. Prints the median time
 (and the median CPU time of this process) and the SQL statements per request at each size.
 
     .venv/bin/python benchmarks/panels.py [--sizes 50,500] [--scorers 7] [--criteria 5]
@@ -235,7 +236,7 @@ def measure(client, path: str, repeat: int) -> tuple[float, float, int]:
 
     timings, cpu = [], []
     for _ in range(repeat):
-        db.session.expire_all()
+        db.session.expunge_all()  # each request starts with an empty session, as in production
         g.pop("_login_user", None)  # each request loads its own user, as in production
         statements.clear()
         event.listen(db.engine, "before_cursor_execute", count)
@@ -270,10 +271,17 @@ def main() -> None:
             f"{'median ms':>9}  {'cpu ms':>7}  {'queries':>7}"
         )
         for size in [int(s) for s in args.sizes.split(",")]:
+            # Measuring leaves the objects made here detached: bring them back first.
+            round_, group, applicant, panel, meeting, officer = (
+                db.session.merge(thing)
+                for thing in (round_, group, applicant, panel, meeting, officer)
+            )
             grow_to(size, round_, group, applicant, panel, meeting, members, officer)
             pages = [
                 f"/panels/meetings/rounds/{round_.id}",
                 f"/panels/rounds/{round_.id}/scores",
+                f"/panels/rounds/{round_.id}",
+                f"/panels/rounds/{round_.id}/applications",
             ]
             for path in pages:
                 median, cpu, queries = measure(client, path, args.repeat)

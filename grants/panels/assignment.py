@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from grants import audit, transaction
 from grants.accounts.models import User
@@ -107,9 +107,9 @@ def plan_all_to_all(
 class PanelState:
     """What assignment needs to know about a panel, loaded in a fixed number of queries."""
 
-    applications: list[Application]
+    applications: list  # rows: id, reference, title, status
     member_ids: list[int]
-    assignments: list[Assignment]
+    assignments: list  # rows: application_id, user_id, status
     conflicts: set[Pair]  # declared (or found) conflicts, not waived
     group_members: set[Pair]  # members of the applying group, declared or not
 
@@ -138,35 +138,49 @@ class PanelState:
 
 
 def panel_state(panel: Panel, statuses=(ApplicationStatus.IN_PANEL_REVIEW,)) -> PanelState:
-    applications = list(
-        db.session.scalars(
-            select(Application)
-            .where(Application.round_id == panel.round_id, Application.status.in_(statuses))
-            .order_by(Application.reference, Application.id)
+    """The panel's applications in these statuses, its members, their assignments, conflicts and
+    group memberships, in five queries of plain rows: a round may have hundreds of applications
+    and thousands of assignments, and these pages only read a few columns of each. Each row has
+    the attributes the state's rules read (``id``, ``reference``, ``title``, ``status``; and
+    ``application_id``, ``user_id``, ``status`` for assignments)."""
+    in_state = and_(Application.round_id == panel.round_id, Application.status.in_(statuses))
+    applications = rows_of(
+        select(Application.id, Application.reference, Application.title, Application.status)
+        .where(in_state)
+        .order_by(Application.reference, Application.id)
+    )
+    member_ids = [
+        user_id
+        for (user_id,) in rows_of(select(PanelSeat.user_id).where(PanelSeat.panel_id == panel.id))
+    ]
+    assignments = rows_of(
+        select(Assignment.application_id, Assignment.user_id, Assignment.status)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Assignment.panel_id == panel.id, in_state)
+    )
+    conflicts = set(
+        rows_of(
+            select(Declaration.application_id, Declaration.user_id)
+            .join(Application, Application.id == Declaration.application_id)
+            .where(in_state, Declaration.kind != InterestKind.NONE, Declaration.waived_at.is_(None))
         )
     )
-    application_ids = [a.id for a in applications]
-    member_ids = list(
-        db.session.scalars(select(PanelSeat.user_id).where(PanelSeat.panel_id == panel.id))
-    )
-    assignments = list(
-        db.session.scalars(select(Assignment).where(Assignment.panel_id == panel.id))
-    )
-    conflicts = {
-        (d.application_id, d.user_id)
-        for d in db.session.scalars(
-            select(Declaration).where(Declaration.application_id.in_(application_ids))
-        )
-        if d.is_conflict
-    }
     group_members = set(
-        db.session.execute(
+        rows_of(
             select(Application.id, Membership.user_id)
             .join(Membership, Membership.organisation_id == Application.organisation_id)
-            .where(Application.id.in_(application_ids), Membership.user_id.in_(member_ids))
-        ).tuples()
+            .join(PanelSeat, PanelSeat.user_id == Membership.user_id)
+            .where(in_state, PanelSeat.panel_id == panel.id)
+        )
     )
     return PanelState(applications, member_ids, assignments, conflicts, group_members)
+
+
+def rows_of(query) -> list:
+    """Plain rows straight from the session's connection (after the flush a session query would
+    make), without the ORM's work on each of thousands of rows."""
+    db.session.flush()
+    return db.session.connection().execute(query).all()
 
 
 @dataclass
@@ -302,7 +316,7 @@ def reassign_choices(panel: Panel, application_id: int) -> list[User]:
 
 @dataclass
 class ApplicationProgress:
-    application: Application
+    application: object  # a row of panel_state: id, reference, title, status
     submitted: int
     active: int
     declined: int
@@ -335,18 +349,26 @@ class Progress:
         return [p for p in self.applications if p.below_minimum]
 
 
+def submitted_pairs(panel: Panel) -> set[Pair]:
+    """(application, member) for every submitted sheet of an application with the panel."""
+    return set(
+        rows_of(
+            select(ScoreSheet.application_id, ScoreSheet.user_id)
+            .join(Application, Application.id == ScoreSheet.application_id)
+            .where(
+                Application.round_id == panel.round_id,
+                Application.status.in_(PANEL_STARTED),
+                ScoreSheet.submitted_at.is_not(None),
+            )
+        )
+    )
+
+
 def progress(panel: Panel) -> Progress:
     """Scores in for each application ("2 of 5": submitted sheets of its active scorers) and
     each member's progress ("4 of 9 scored"), in a fixed number of queries."""
     state = panel_state(panel, statuses=tuple(PANEL_STARTED))
-    submitted = set(
-        db.session.execute(
-            select(ScoreSheet.application_id, ScoreSheet.user_id).where(
-                ScoreSheet.application_id.in_([a.id for a in state.applications]),
-                ScoreSheet.submitted_at.is_not(None),
-            )
-        ).tuples()
-    )
+    submitted = submitted_pairs(panel)
     active = state.active
     members = {m: MemberProgress(m, 0, 0) for m in state.member_ids}
     declined: dict[int, int] = defaultdict(int)

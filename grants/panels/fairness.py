@@ -16,23 +16,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.applications.states import PANEL_STARTED
 from grants.extensions import db
-from grants.organisations.models import Membership
 from grants.panels import aggregation, assignment
 from grants.panels.meetings import scoring_inputs
 from grants.panels.models import (
-    Assignment,
     AssignmentStatus,
-    Declaration,
-    InterestKind,
     Panel,
-    PanelSeat,
-    ScoreSheet,
 )
 
 # Conventional readings of an intraclass correlation (Koo & Li 2016): below 0.5 poor,
@@ -156,14 +150,8 @@ def fairness(panel: Panel) -> FairnessView:
         sd_threshold=panel.disagreement_sd,
         range_threshold=panel.disagreement_range,
     )
-    state = _panel_state(panel)
-    submitted = set(
-        _rows(
-            select(ScoreSheet.application_id, ScoreSheet.user_id)
-            .join(Application, Application.id == ScoreSheet.application_id)
-            .where(_with_the_panel(panel), ScoreSheet.submitted_at.is_not(None))
-        )
-    )
+    state = assignment.panel_state(panel, statuses=tuple(PANEL_STARTED))
+    submitted = assignment.submitted_pairs(panel)
     active = state.active
     applications = [
         ApplicationRow(
@@ -184,57 +172,6 @@ def fairness(panel: Panel) -> FairnessView:
         else None,
         sheets_counted=sum(aggregate.n for aggregate in summary.aggregates.values()),
     )
-
-
-def _with_the_panel(panel: Panel):
-    return and_(Application.round_id == panel.round_id, Application.status.in_(PANEL_STARTED))
-
-
-def _rows(query) -> list:
-    """Plain rows on the session's connection (after the autoflush a session query does)."""
-    db.session.flush()
-    return db.session.connection().execute(query).all()
-
-
-def _panel_state(panel: Panel) -> assignment.PanelState:
-    """What ``assignment.panel_state`` loads for the applications with the panel, as plain rows:
-    each has the attributes the state's rules read."""
-    applications = _rows(
-        select(Application.id, Application.reference, Application.title)
-        .where(_with_the_panel(panel))
-        .order_by(Application.reference, Application.id)
-    )
-    member_ids = [
-        user_id
-        for (user_id,) in _rows(select(PanelSeat.user_id).where(PanelSeat.panel_id == panel.id))
-    ]
-    assignments = _rows(
-        select(Assignment.application_id, Assignment.user_id, Assignment.status)
-        .join(Application, Application.id == Assignment.application_id)
-        .where(Assignment.panel_id == panel.id, _with_the_panel(panel))
-    )
-    conflicts = {
-        (application_id, user_id)
-        for application_id, user_id in _rows(
-            select(Declaration.application_id, Declaration.user_id)
-            .join(Application, Application.id == Declaration.application_id)
-            .where(
-                _with_the_panel(panel),
-                Declaration.kind != InterestKind.NONE,
-                Declaration.waived_at.is_(None),
-            )
-        )
-    }
-    group_members = {
-        (application_id, user_id)
-        for application_id, user_id in _rows(
-            select(Application.id, Membership.user_id)
-            .join(Membership, Membership.organisation_id == Application.organisation_id)
-            .join(PanelSeat, PanelSeat.user_id == Membership.user_id)
-            .where(_with_the_panel(panel), PanelSeat.panel_id == panel.id)
-        )
-    }
-    return assignment.PanelState(applications, member_ids, assignments, conflicts, group_members)
 
 
 def _members(state, active, submitted, calibration) -> list[MemberRow]:

@@ -14,7 +14,7 @@ from grants.errors import DomainError, NotFound, add_to_form, flash_refusal
 from grants.extensions import db
 from grants.funds.models import Round
 from grants.numbers import whole_number
-from grants.pagination import paginate
+from grants.pagination import page_of, paginate
 from grants.panels import assignment, composition, fairness, services
 from grants.panels.forms import (
     AddMemberForm,
@@ -235,11 +235,14 @@ def scores(round_id: int):
 @requires(OFFICER)
 def applications(round_id: int, assign_form: AssignForm | None = None):
     panel = _panel(round_id)
+    progress = assignment.progress(panel)
     return render_template(
         "panels/officer/applications.html",
         panel=panel,
         eligible=list(db.session.scalars(services.eligible_query(panel.round))),
-        progress=assignment.progress(panel),
+        progress=progress,
+        # Those short of scorers first: they are what the officer has to act on.
+        page=page_of(sorted(progress.applications, key=lambda p: not p.below_minimum)),
         move_form=ConfirmForm(),
         assign_form=assign_form or AssignForm(formdata=None),
     )

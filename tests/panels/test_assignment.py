@@ -328,3 +328,30 @@ def test_application_ids_are_not_reused_across_panels(officer, reference_data):
     assert {r.application_id for r in rows} <= {a.id for a in applications}
     assert {r.user_id for r in rows} <= {m.id for m in members}
     assert other.id != panel.id and others and other_members
+
+
+def test_the_applications_with_the_panel_paginate_with_the_gaps_first(
+    app, client, officer, reference_data, monkeypatch
+):
+    panel, moved, people = _with_panel(officer, 5, 2, min_scorers=2)
+    assignment.assign(officer, panel, BALANCED)
+    short = max(moved, key=lambda a: a.reference)
+    chosen = db.session.scalar(
+        select(Assignment).where(
+            Assignment.application_id == short.id, Assignment.user_id == people[0].id
+        )
+    )
+    services.decline_assignment(people[0], chosen, "I know them")
+    transaction.commit()
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    sign_in(client, officer)
+
+    def references(page: int) -> list[str]:
+        soup = soup_of(client.get(f"/panels/rounds/{panel.round_id}/applications?page={page}"))
+        table = soup.find("caption", string="Applications with the panel").parent
+        return [row.find("td").get_text(strip=True) for row in table.select("tbody tr")]
+
+    pages = [references(n) for n in (1, 2, 3)]
+    assert pages[0][0] == short.reference  # below its number of scorers, so first
+    assert sorted(sum(pages, [])) == sorted(a.reference for a in moved)
+    assert [len(p) for p in pages] == [2, 2, 1]
