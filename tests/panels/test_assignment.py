@@ -355,3 +355,16 @@ def test_the_applications_with_the_panel_paginate_with_the_gaps_first(
     assert pages[0][0] == short.reference  # below its number of scorers, so first
     assert sorted(sum(pages, [])) == sorted(a.reference for a in moved)
     assert [len(p) for p in pages] == [2, 2, 1]
+
+
+def test_eligible_applications_link_to_their_screening_page(client, officer, reference_data):
+    round_ = scoring_round()
+    panel = make_panel(round_, [panel_member()])
+    waiting = eligible_application(round_, officer)
+    transaction.commit()
+    sign_in(client, officer)
+    soup = soup_of(client.get(f"/panels/rounds/{panel.round_id}/applications"))
+    table = soup.find("caption", string="Eligible applications").parent
+    assert table.find("a", href=f"/screening/{waiting.id}").get_text() == waiting.reference
+    assert "<a" not in table.get_text()  # never shown as text
+    assert "Send it to the panel" in soup.get_text()
