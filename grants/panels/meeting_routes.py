@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from grants.accounts.models import User
-from grants.applications.states import next_steps
+from grants.applications.states import ApplicationStatus, next_steps
 from grants.errors import DomainError, InvalidInput, NotFound, add_to_form, flash_refusal
 from grants.extensions import db
 from grants.formatting import pluralise
@@ -195,10 +195,17 @@ def _application_page(panel, application, *, decision_form=None, moderate_form=N
         scorers = {
             u.id: u.full_name for u in db.session.scalars(select(User).where(User.id.in_(ids)))
         }
+    meeting = meetings.meeting_of(panel)
+    at_meeting = meeting is not None and meeting.is_open
+    decision = row.decision
     return render_template(
         "panels/meeting/application.html",
         panel=panel,
         row=row,
+        # What the services would allow, so no form is offered only to be refused.
+        may_moderate=at_meeting and (decision is None or not decision.is_released),
+        may_decide=(at_meeting and (decision is None or decision.can_be_decided_again))
+        or application.status == ApplicationStatus.RESERVE,
         application=application,
         scorers=scorers,
         history=meetings.moderation_history(application),

@@ -286,17 +286,20 @@ def scoring_inputs(round_id: int) -> tuple[list, list]:
     return sheets, specs
 
 
-_RANKED_COLUMNS = (
-    load_only(
-        Application.round_id,
-        Application.organisation_id,
-        Application.reference,
-        Application.title,
-        Application.status,
-        Application.amount_requested_pence,
-    ),
-    selectinload(Application.organisation).load_only(Organisation.name),
-)
+def _ranked_columns() -> tuple:
+    """Loader options for what a ranked list shows of each application (built when first used:
+    at import the models may not all be mapped yet)."""
+    return (
+        load_only(
+            Application.round_id,
+            Application.organisation_id,
+            Application.reference,
+            Application.title,
+            Application.status,
+            Application.amount_requested_pence,
+        ),
+        selectinload(Application.organisation).load_only(Organisation.name),
+    )
 
 
 @dataclass
@@ -342,7 +345,7 @@ def ranked_list(panel: Panel, *, with_neighbourhoods: bool = False) -> RankedLis
     applications = db.session.scalars(
         select(Application)
         .where(Application.round_id == round_id, Application.status.in_(PANEL_STARTED))
-        .options(*_RANKED_COLUMNS)
+        .options(*_ranked_columns())
         .options(*([selectinload(Application.neighbourhoods)] if with_neighbourhoods else []))
     ).all()
     moderated = _latest_moderated(round_id)

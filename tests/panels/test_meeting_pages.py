@@ -485,3 +485,24 @@ def test_pages_before_the_meeting_opens_and_after_it_closes_never_fail(client, o
     visit_all(skip=("close",))  # open
     meetings.close_meeting(scored.officer, scored.meeting)
     visit_all()  # closed
+
+
+def test_after_the_meeting_only_a_reserve_place_can_still_be_decided(client, scored, officer):
+    meeting = quorate_meeting(scored)
+    first, second, third = scored.applications
+    _decide(scored, first, "fund")
+    _decide(scored, second, "reserve")
+    for decision in feedback.round_decisions(scored.panel):
+        feedback.save_feedback(scored.officer, decision, "Thank you")
+    feedback.release(scored.officer, scored.panel, link_for=lambda a: "/")
+    meetings.close_meeting(scored.officer, meeting)
+    transaction.commit()
+
+    def forms(application) -> tuple[bool, bool]:
+        page = _page(client.get(f"{_base(scored)}/applications/{application.id}"))
+        return "Record the decision" in page, "Save moderated score" in page
+
+    assert forms(first) == (False, False)  # released: final
+    assert forms(second) == (True, False)  # a reserve place may be funded when money is found
+    assert forms(third) == (False, False)  # undecided, but the meeting is over
+    assert "No moderated score." in _page(client.get(f"{_base(scored)}/applications/{third.id}"))
