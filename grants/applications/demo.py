@@ -64,7 +64,6 @@ PLAN = (
         (S.DRAFT, "open", Channel.PAPER),
         (S.SUBMITTED, "open", Channel.INTERPRETER),
     ]
-    + [(S.INELIGIBLE, "closed", None)] * 3
     + [(S.IN_PANEL_REVIEW, "closed", None)] * 4
     + [(S.FUNDED, "closed", None)] * 5
     + [(S.FUNDED, "closed", Channel.IN_PERSON)]
@@ -72,6 +71,7 @@ PLAN = (
     + [(S.RESERVE, "closed", None)] * 2
     + [(S.DECLINED, "closed", Channel.VIDEO_CALL)]
     + [(S.DECLINED, "closed", None)] * 2
+    + [(S.INELIGIBLE, "closed", None)] * 3
 )
 
 

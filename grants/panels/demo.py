@@ -27,12 +27,10 @@ from flask import url_for
 from sqlalchemy import select
 
 from grants.accounts.models import User
-from grants.applications import demo as applications_demo
-from grants.applications import services as applications
 from grants.applications.models import Application, Channel
 from grants.applications.states import DECIDED
 from grants.applications.states import ApplicationStatus as S
-from grants.clock import as_aware, utc_to_uk, utcnow
+from grants.clock import utc_to_uk, utcnow
 from grants.extensions import db
 from grants.funds.models import Criterion, Round
 from grants.money import format_pence
@@ -48,7 +46,7 @@ from grants.panels.models import (
     RankingMethod,
     Representation,
 )
-from grants.reference.models import Neighbourhood, Principle
+from grants.reference.models import Neighbourhood
 from grants.screening import demo as screening_demo
 
 OFFICER = "officer@example.org"
@@ -74,17 +72,12 @@ MEMBERS = [
 PAPER_MEMBER = "panel4@example.org"
 ABSENT_FROM_MEETING = "panel2@example.org"
 
-# The demo applicants apply again to the closed round: (email, project number, ward).
-REAPPLICATIONS = [
-    ("applicant@example.org", 40, "Hindley Green"),
-    ("applicant2@example.org", 41, "Leigh West"),
-]
-
 # How generous each member scores, in points out of 100 (normalisation evens this out).
 LENIENCY = {"panel3@example.org": 6, "panel6@example.org": -6, "panel5@example.org": 2}
 # Places in the designed order (0 = strongest) whose scorers disagree sharply.
 SPLIT_PLACES = {5, 9, 14}
-# Places in the designed order for the demo applicants' second applications.
+# Places in the designed order for the demo applicants' applications to the closed round: a
+# reduced award for applicant@'s group, funding with conditions for applicant2@'s.
 APPLICANT_PLACES = {"applicant@example.org": 3, "applicant2@example.org": 1}
 
 # The decision for each rank (1 first); ranks below the list are declined.
@@ -231,6 +224,8 @@ def _set_window(officer: User, panel: Panel, days_from_today: int | None) -> Non
             disagreement_range=panel.disagreement_range,
             closes_on=None if days_from_today is None else today + timedelta(days=days_from_today),
             closes_at_time=None if days_from_today is None else "17:00",
+            # The community projects round shares its budget fairly between neighbourhoods.
+            indicative_allocations=panel.round.slug == "community-projects-2026",
         ),
     )
 
@@ -301,13 +296,13 @@ def _seed_closed(officer: User, members: list[User], round_: Round) -> Iterator[
         return
     if db.session.scalar(select(Application.id).where(Application.round_id == round_.id)) is None:
         return
-    second = _reapply(round_)
+    applicants = _applicants(round_)
     panel = _setting_up(officer, round_, members, closes_in_days=None)
     panels.move_all_eligible(officer, panel)
     assignment.assign(officer, panel, assignment.AssignmentMode.BALANCED)
     _closed_declarations(officer, panel, members)
     _fill_gaps(officer, panel)
-    _closed_scores(officer, panel, members, second)
+    _closed_scores(officer, panel, members, applicants)
     _set_window(officer, panel, -1)  # scoring closed yesterday: members may now see the figures
     meeting = _meeting(officer, panel, members)
     decided = _decide_all(officer, panel)
@@ -330,28 +325,23 @@ def _seed_closed(officer: User, members: list[User], round_: Round) -> Iterator[
     )
 
 
-def _reapply(round_: Round) -> dict[int, str]:
-    """The demo applicants' groups, found not eligible, apply again (the place is theirs again).
-    Returns the new applications' ids and their applicant's email."""
-    made: dict[int, str] = {}
-    principles = list(db.session.scalars(select(Principle).order_by(Principle.position)))
-    for email, number, ward_name in REAPPLICATIONS:
+def _applicants(round_: Round) -> dict[int, str]:
+    """The demo applicants' eligible applications to the round, with their applicant's email, so
+    the scores can give each a designed place."""
+    found: dict[int, str] = {}
+    for email in APPLICANT_PLACES:
         contact = _user(email)
-        ward = _ward(ward_name)
-        if contact is None or ward is None or not principles:
-            continue
-        group = db.session.scalars(organisations.visible_groups_query(contact)).first()
-        if group is None or applications.already_applied(round_, group, sent_only=False):
-            continue
-        when = as_aware(round_.opens_at) + timedelta(days=40 + number % 10)
-        application = applications.start(contact, round_, group, channel=Channel.ONLINE, now=when)
-        applications_demo._fill(
-            contact, application, number, ward, principles[number % len(principles)]
+        group = contact and db.session.scalars(organisations.visible_groups_query(contact)).first()
+        application_id = group and db.session.scalar(
+            select(Application.id).where(
+                Application.round_id == round_.id,
+                Application.organisation_id == group.id,
+                Application.status == S.ELIGIBLE,
+            )
         )
-        applications.submit(contact, application, link_for=lambda a: "", now=when)
-        screening_demo.progress(application, S.ELIGIBLE)
-        made[application.id] = email
-    return made
+        if application_id:
+            found[application_id] = email
+    return found
 
 
 def _closed_declarations(officer: User, panel: Panel, members: list[User]) -> None:
@@ -404,10 +394,10 @@ def _fill_gaps(officer: User, panel: Panel) -> None:
 
 
 def _closed_scores(
-    officer: User, panel: Panel, members: list[User], second: dict[int, str]
+    officer: User, panel: Panel, members: list[User], applicants: dict[int, str]
 ) -> None:
     """Every member declares no conflict on the rest and submits their scores. Applications get
-    a designed strength (the demo applicants' second applications score well); three split the
+    a designed strength (the demo applicants' applications score well); three split the
     panel sharply, so they are flagged for discussion."""
     round_ = panel.round
     criteria = _criteria(round_)
@@ -415,8 +405,8 @@ def _closed_scores(
         {app_id for ids in _active(panel).values() for app_id in ids},
         key=lambda app_id: db.session.get(Application, app_id).reference or "",
     )
-    order = [app_id for app_id in application_ids if app_id not in second]
-    for app_id, email in sorted(second.items(), key=lambda item: APPLICANT_PLACES[item[1]]):
+    order = [app_id for app_id in application_ids if app_id not in applicants]
+    for app_id, email in sorted(applicants.items(), key=lambda item: APPLICANT_PLACES[item[1]]):
         order.insert(min(APPLICANT_PLACES[email], len(order)), app_id)
     target = {app_id: 92 - 4 * place for place, app_id in enumerate(order)}
     split = {order[place] for place in SPLIT_PLACES if place < len(order)}

@@ -132,6 +132,7 @@ def test_the_closed_rounds_panel_scored_met_and_decided_everything(seeded):
     whose decisions, of every kind, were released and set the applications' statuses."""
     round_ = _round("community-projects-2026")
     panel = panels.panel_for(round_)
+    assert panel.indicative_allocations
     _check_composition(panel)
     _check_interests_and_scores(round_, panel)
     _check_meeting_and_decisions(round_, panel)
