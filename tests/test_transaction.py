@@ -3,8 +3,6 @@ commit, and two sends at once are put in order. Runs on SQLite and PostgreSQL.""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
@@ -20,6 +18,7 @@ from grants.funds.models import Round
 from grants.organisations.models import Organisation
 from grants.permissions import Role, public
 from tests.applications.factories import complete, open_round, pdf_upload, start_application
+from tests.concurrency import at_once
 from tests.factories import make_group, make_user
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -113,39 +112,26 @@ def test_a_stored_upload_is_removed_when_its_transaction_rolls_back(app):
     assert not stored.exists()
 
 
-def _send_at_once(app, pairs) -> list[BaseException | None]:
-    """Send each (user id, application id) from its own thread and connection, all at once."""
-    barrier = threading.Barrier(len(pairs))
-    results: list[BaseException | None] = [None] * len(pairs)
-
-    def send(index: int, user_id: int, application_id: int) -> None:
-        with app.app_context():
-            try:
-                user = db.session.get(User, user_id)
-                application = db.session.get(Application, application_id)
-                barrier.wait(timeout=10)
-                services.submit(user, application, link_for=lambda a: f"/applications/{a.id}")
-                transaction.commit()
-            except BaseException as error:  # reported to the test thread
-                transaction.rollback()
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [
-        threading.Thread(target=send, args=(index, *pair)) for index, pair in enumerate(pairs)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def _ready(application: Application) -> tuple[int, int]:
     complete(application)
     transaction.commit()
     return application.organisation.main_contact.id, application.id
+
+
+def _send_at_once(app, pairs) -> list[BaseException | None]:
+    """Send each (user id, application id) at once."""
+
+    def sending(user_id: int, application_id: int):
+        def prepare():
+            user = db.session.get(User, user_id)
+            application = db.session.get(Application, application_id)
+            return lambda: services.submit(
+                user, application, link_for=lambda a: f"/applications/{a.id}"
+            )
+
+        return prepare
+
+    return at_once(app, [sending(*pair) for pair in pairs])
 
 
 def test_the_same_application_sent_twice_at_once_is_sent_once(app, outbox):

@@ -4,7 +4,6 @@ the point is the row lock that PostgreSQL needs."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -19,6 +18,7 @@ from grants.panels.decisions import DecisionInput
 from grants.panels.meeting_models import Decision
 from grants.panels.models import Panel
 from grants.permissions import Role
+from tests.concurrency import at_once
 from tests.factories import make_user
 from tests.panels.meeting_setup import quorate_meeting, scored_round
 
@@ -45,36 +45,17 @@ def slow_budget_check(monkeypatch):
     monkeypatch.setattr(decisions, "committed_pence", slow)
 
 
-def _at_once(app, calls) -> list[BaseException | None]:
-    """Run each (officer id, panel id, application id, choice) decision in its own thread and
-    connection, all released together, each committing as its request would."""
-    barrier = threading.Barrier(len(calls))
-    results: list[BaseException | None] = [None] * len(calls)
-
-    def run(index: int, officer_id: int, panel_id: int, application_id: int, choice) -> None:
-        with app.app_context():
-            try:
-                officer = db.session.get(User, officer_id)
-                panel = db.session.get(Panel, panel_id)
-                application = db.session.get(Application, application_id)
-                barrier.wait(timeout=10)
-                decisions.decide(officer, panel, application, choice)
-                transaction.commit()
-            except BaseException as error:  # reported to the test thread
-                transaction.rollback()
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 FUND = DecisionInput(outcome="fund", rationale="Strong bid")
+
+
+def _deciding(officer_id: int, panel_id: int, application_id: int, choice: DecisionInput):
+    def prepare():
+        officer = db.session.get(User, officer_id)
+        panel = db.session.get(Panel, panel_id)
+        application = db.session.get(Application, application_id)
+        return lambda: decisions.decide(officer, panel, application, choice)
+
+    return prepare
 
 
 def test_two_awards_at_once_cannot_take_the_round_over_budget(app, slow_budget_check):
@@ -83,11 +64,11 @@ def test_two_awards_at_once_cannot_take_the_round_over_budget(app, slow_budget_c
     second_officer = make_user(Role.PROGRAMME_OFFICER)
     first, second = scored.applications
     transaction.commit()
-    results = _at_once(
+    results = at_once(
         app,
         [
-            (scored.officer.id, scored.panel.id, first.id, FUND),
-            (second_officer.id, scored.panel.id, second.id, FUND),
+            _deciding(scored.officer.id, scored.panel.id, first.id, FUND),
+            _deciding(second_officer.id, scored.panel.id, second.id, FUND),
         ],
     )
     refused = [error for error in results if error is not None]
@@ -105,11 +86,11 @@ def test_one_application_decided_twice_at_once_has_one_decision(app, slow_budget
     second_officer = make_user(Role.PROGRAMME_OFFICER)
     application = scored.applications[0]
     transaction.commit()
-    results = _at_once(
+    results = at_once(
         app,
         [
-            (scored.officer.id, scored.panel.id, application.id, FUND),
-            (second_officer.id, scored.panel.id, application.id, FUND),
+            _deciding(scored.officer.id, scored.panel.id, application.id, FUND),
+            _deciding(second_officer.id, scored.panel.id, application.id, FUND),
         ],
     )
     assert results == [None, None]

@@ -3,8 +3,6 @@ told to everyone in the group; and screening that cannot be done twice at once."
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +23,7 @@ from grants.screening.checks import CHECKLIST_LABELS
 from grants.screening.models import EligibilityCheck
 from tests.applications.factories import assisted_application, complete, submitted_application
 from tests.checks import error_messages, soup_of
+from tests.concurrency import at_once
 from tests.factories import make_user, sign_in
 from tests.panels.factories import make_panel
 
@@ -270,37 +269,13 @@ def test_the_database_refuses_a_correction_without_its_reason(eligible):
 # Two officers (or one double click) at once
 
 
-def _at_once(app, calls) -> list[BaseException | None]:
-    """Run each call(application) from its own thread and connection, all at once."""
-    barrier = threading.Barrier(len(calls))
-    results: list[BaseException | None] = [None] * len(calls)
+def _as(officer_id: int, service, application_id: int, **kwargs):
+    def prepare():
+        officer = db.session.get(User, officer_id)
+        application = db.session.get(Application, application_id)
+        return lambda: service(officer, application, link_for=_link, **kwargs)
 
-    def run(index: int, call, application_id: int) -> None:
-        with app.app_context():
-            try:
-                application = db.session.get(Application, application_id)
-                barrier.wait(timeout=10)
-                call(application)
-                transaction.commit()
-            except BaseException as error:  # reported to the test thread
-                transaction.rollback()
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
-def _as(officer_id: int, service, **kwargs):
-    def call(application: Application) -> None:
-        service(db.session.get(User, officer_id), application, link_for=_link, **kwargs)
-
-    return call
+    return prepare
 
 
 def test_the_same_outcome_saved_twice_at_once_is_recorded_once(app, outbox):
@@ -309,8 +284,8 @@ def test_the_same_outcome_saved_twice_at_once_is_recorded_once(app, outbox):
     transaction.commit()
     outbox.clear()
     eligible = {"outcome": "eligible", "checklist": CONFIRMED, "message": None}
-    results = _at_once(
-        app, [(_as(officer, screening.screen, **eligible), application.id) for officer in officers]
+    results = at_once(
+        app, [_as(officer, screening.screen, application.id, **eligible) for officer in officers]
     )
 
     assert sorted(type(result).__name__ for result in results) == ["DomainError", "NoneType"]
@@ -324,8 +299,8 @@ def test_a_correction_sent_twice_at_once_is_made_once(app, eligible, outbox):
     officer = make_user(Role.PROGRAMME_OFFICER).id
     transaction.commit()
     correction = {"outcome": "ineligible", "checklist": {}, "message": "No", "reason": REASON}
-    call = _as(officer, screening.correct, **correction)
-    results = _at_once(app, [(call, eligible.id), (call, eligible.id)])
+    call = _as(officer, screening.correct, eligible.id, **correction)
+    results = at_once(app, [call, call])
 
     assert sorted(type(result).__name__ for result in results) == ["DomainError", "NoneType"]
     db.session.expire_all()
