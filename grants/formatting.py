@@ -57,9 +57,10 @@ def paragraphs(text: str | None, classes: str = "govuk-body") -> Markup:
     )
 
 
-def one_decimal(value: float | None) -> str:
-    """A score or statistic to one decimal place ("64.0"); a dash when there is none yet."""
-    return "–" if value is None else f"{value:.1f}"
+def one_decimal(value: float | None) -> Markup:
+    """A score or statistic to one decimal place ("64.0"); a dash when there is none yet. Only
+    digits, so it is marked safe: long tables of figures skip escaping each one."""
+    return Markup("–" if value is None else f"{value:.1f}")
 
 
 def blank_if_none(value):

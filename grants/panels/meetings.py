@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from grants import audit
 from grants.accounts.models import User
@@ -298,7 +298,7 @@ def _ranked_columns() -> tuple:
             Application.status,
             Application.amount_requested_pence,
         ),
-        selectinload(Application.organisation).load_only(Organisation.name),
+        contains_eager(Application.organisation).load_only(Organisation.name),
     )
 
 
@@ -344,6 +344,7 @@ def ranked_list(panel: Panel, *, with_neighbourhoods: bool = False) -> RankedLis
     )
     applications = db.session.scalars(
         select(Application)
+        .join(Application.organisation)
         .where(Application.round_id == round_id, Application.status.in_(PANEL_STARTED))
         .options(*_ranked_columns())
         .options(*([selectinload(Application.neighbourhoods)] if with_neighbourhoods else []))
