@@ -28,7 +28,7 @@ from grants.panels.meeting_forms import (
     RankingMethodForm,
 )
 from grants.panels.meeting_models import Decision, DeclineReason
-from grants.panels.models import Panel, PanelSeat
+from grants.panels.models import Panel
 from grants.pdf import pdf_response
 from grants.permissions import Permission, requires
 
@@ -114,11 +114,7 @@ def attendance(round_id: int):
             "min_members": meeting.min_members,
         }
     )
-    seats = db.session.scalars(select(PanelSeat).where(PanelSeat.panel_id == panel.id)).all()
-    users = db.session.scalars(select(User).where(User.id.in_([s.user_id for s in seats])))
-    form.attending.choices = [
-        (str(u.id), u.full_name) for u in sorted(users, key=lambda u: u.full_name)
-    ]
+    form.attending.choices = [(str(u.id), u.full_name) for u in meetings.members_of(panel)]
     if form.validate_on_submit():
         try:
             chosen = [int(v) for v in form.attending.data or [] if v.isdigit()]

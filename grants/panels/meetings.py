@@ -51,6 +51,18 @@ def meeting_of(panel: Panel) -> Meeting | None:
     )
 
 
+def members_of(panel: Panel) -> list[User]:
+    """The people on the panel, by name: who may be recorded as attending its meeting."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(PanelSeat, PanelSeat.user_id == User.id)
+            .where(PanelSeat.panel_id == panel.id)
+            .order_by(User.full_name, User.id)
+        )
+    )
+
+
 def open_meeting(actor: User, panel: Panel, *, min_members: int = 3) -> Meeting:
     """Open the round's one meeting (opening it twice is a no-op)."""
     check_officer(actor)
