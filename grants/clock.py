@@ -79,3 +79,8 @@ def uk_to_utc(day: date, at: time) -> datetime:
 def utc_to_uk(moment: datetime) -> datetime:
     """A stored moment as a UK wall-clock time (aware, Europe/London)."""
     return as_aware(moment).astimezone(LONDON)
+
+
+def uk_today(now: datetime | None = None) -> date:
+    """Today's date on a UK calendar (a payment due "today" means the UK's today, not UTC's)."""
+    return utc_to_uk(now or utcnow()).date()

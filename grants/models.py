@@ -11,8 +11,19 @@ from grants.applications.models import (
     Revision,
 )
 from grants.audit import AuditEvent
+from grants.awards.models import (
+    Award,
+    AwardDocument,
+    AwardTerms,
+    BankDetails,
+    Payment,
+    PaymentRun,
+    Recovery,
+    ReportDue,
+    Variation,
+)
 from grants.email import OutboundEmail
-from grants.funds.models import Criterion, Fund, Question, Round
+from grants.funds.models import Contribution, Criterion, Fund, Question, Round
 from grants.organisations.models import GroupInvitation, Membership, Organisation
 from grants.panels.meeting_models import (
     Decision,
@@ -38,11 +49,16 @@ __all__ = [
     "Application",
     "Assignment",
     "AuditEvent",
+    "Award",
+    "AwardDocument",
+    "AwardTerms",
+    "BankDetails",
     "BudgetLine",
+    "Contribution",
     "Criterion",
     "Decision",
-    "DeclineReason",
     "Declaration",
+    "DeclineReason",
     "Document",
     "EligibilityCheck",
     "Fund",
@@ -59,15 +75,20 @@ __all__ = [
     "Panel",
     "PanelProfile",
     "PanelSeat",
+    "Payment",
+    "PaymentRun",
     "Principle",
     "Question",
+    "Recovery",
     "ReferenceCounter",
+    "ReportDue",
     "Revision",
     "Round",
     "Score",
     "ScoreSheet",
     "StaffNote",
     "User",
+    "Variation",
 ]
 
 

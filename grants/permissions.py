@@ -27,6 +27,8 @@ class Role(enum.StrEnum):
     PANEL_MEMBER = "panel_member"
     PROGRAMME_OFFICER = "programme_officer"
     FINANCE_OFFICER = "finance_officer"
+    # Sees a group's full bank details (every reveal audited); not every finance officer needs to.
+    BANK_DETAILS_VIEWER = "bank_details_viewer"
     ADMIN = "admin"
 
     @property
@@ -36,7 +38,9 @@ class Role(enum.StrEnum):
 
 # Roles that work for the council and see every group. Panel members are residents and partners:
 # they see only the bids put in front of them.
-STAFF_ROLES = frozenset({Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER, Role.ADMIN})
+STAFF_ROLES = frozenset(
+    {Role.PROGRAMME_OFFICER, Role.FINANCE_OFFICER, Role.BANK_DETAILS_VIEWER, Role.ADMIN}
+)
 
 
 class Permission(enum.StrEnum):
@@ -48,7 +52,8 @@ class Permission(enum.StrEnum):
     SCREEN_APPLICATIONS = "screen_applications"
     SCORE_APPLICATIONS = "score_applications"
     MANAGE_PANELS = "manage_panels"  # set up panels, assign, record interests and paper scores
-    MANAGE_PAYMENTS = "manage_payments"
+    MANAGE_PAYMENTS = "manage_payments"  # awards, bank details (masked), payments, the ledger
+    REVEAL_BANK_DETAILS = "reveal_bank_details"
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE_DATA = "manage_reference_data"
     VIEW_AUDIT_LOG = "view_audit_log"
@@ -69,6 +74,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.FINANCE_OFFICER: frozenset({Permission.VIEW_ALL_GROUPS, Permission.MANAGE_PAYMENTS}),
+    Role.BANK_DETAILS_VIEWER: frozenset(
+        {Permission.VIEW_ALL_GROUPS, Permission.REVEAL_BANK_DETAILS}
+    ),
     Role.ADMIN: frozenset(
         {
             Permission.VIEW_ALL_GROUPS,

@@ -119,7 +119,7 @@ def _fund(actor) -> Fund:
         services.FundDetails(
             name=FUND_NAME,
             description="The council's fund for community-led projects in every neighbourhood.",
-            total_budget_pence=500_000_00,
+            council_contribution_pence=500_000_00,
             funder_org_id="GB-LAE-WGN",
             funder_name="Wigan Council",
             publisher_prefix="360G-wigancouncil",

@@ -44,10 +44,12 @@ class FundForm(BaseForm):
         "and [link text](https://…) for a link.",
         validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
     )
-    total_budget_pence = PoundsField(
-        "Total budget",
-        description="The most the fund can spend across all its rounds.",
-        validators=[required("Enter the fund's total budget")],
+    # Shown only when creating a fund: partners' money is added as contributions afterwards.
+    council_contribution_pence = PoundsField(
+        "Council's contribution",
+        description="The council's own money in the fund. Add partners' contributions once the "
+        "fund is set up; the fund's budget is what all the contributions add up to.",
+        validators=[required("Enter the council's contribution")],
     )
     funder_name = _text("Funder's name", "Enter the funder's name", 200)
     funder_org_id = _text(
@@ -69,7 +71,9 @@ class FundForm(BaseForm):
         return FundDetails(
             name=self.name.data,
             description=self.description.data or "",
-            total_budget_pence=self.total_budget_pence.data,
+            council_contribution_pence=self.council_contribution_pence.data
+            if "council_contribution_pence" in self
+            else None,
             funder_org_id=self.funder_org_id.data,
             funder_name=self.funder_name.data,
             publisher_prefix=self.publisher_prefix.data,

@@ -19,8 +19,10 @@ from sqlalchemy import (
     Table,
     Text,
     false,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from grants.clock import as_aware, utcnow
 from grants.dbtypes import str_enum
@@ -28,15 +30,14 @@ from grants.extensions import db
 
 
 class Fund(db.Model):
-    """A pot of money with its own publisher details for 360Giving open data."""
+    """A pot of money with its own publisher details for 360Giving open data. Its budget is the
+    sum of its contributions (the council's and its partners'), never a figure typed in."""
 
     __tablename__ = "fund"
-    __table_args__ = (CheckConstraint("total_budget_pence >= 0", name="budget_not_negative"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
-    total_budget_pence: Mapped[int] = mapped_column(BigInteger, default=0)
     funder_org_id: Mapped[str] = mapped_column(String(60), default="GB-LAE-WGN")
     funder_name: Mapped[str] = mapped_column(String(200), default="Wigan Council")
     publisher_prefix: Mapped[str | None] = mapped_column(String(60))  # e.g. 360G-wigancouncil
@@ -46,17 +47,59 @@ class Fund(db.Model):
     rounds: Mapped[list[Round]] = relationship(
         back_populates="fund", order_by="Round.opens_at", cascade="all, delete-orphan"
     )
+    contributions: Mapped[list[Contribution]] = relationship(
+        back_populates="fund", order_by="Contribution.id", cascade="all, delete-orphan"
+    )
+    # ``budget_pence`` is set below, once Contribution exists: the sum of its contributions.
 
     def audit_view(self) -> dict:
         return {
             "name": self.name,
             "description": self.description,
-            "total_budget_pence": self.total_budget_pence,
             "funder_org_id": self.funder_org_id,
             "funder_name": self.funder_name,
             "publisher_prefix": self.publisher_prefix,
             "publisher_website": self.publisher_website,
         }
+
+
+class Contribution(db.Model):
+    """Money put into a fund by the council or a partner (NHS, police, a business, the voluntary
+    sector), with the contributor's org-id so the ledger can show whose money paid for what."""
+
+    __tablename__ = "fund_contribution"
+    __table_args__ = (CheckConstraint("amount_pence > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("fund.id"), index=True)
+    contributor_name: Mapped[str] = mapped_column(String(200))
+    contributor_org_id: Mapped[str] = mapped_column(String(60))
+    amount_pence: Mapped[int] = mapped_column(BigInteger)
+    received_on: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    fund: Mapped[Fund] = relationship(back_populates="contributions")
+
+    @property
+    def label(self) -> str:
+        return f"{self.contributor_name} ({self.contributor_org_id})"
+
+    def audit_view(self) -> dict:
+        return {
+            "contributor_name": self.contributor_name,
+            "contributor_org_id": self.contributor_org_id,
+            "amount_pence": self.amount_pence,
+            "received_on": self.received_on.isoformat(),
+        }
+
+
+Fund.budget_pence = column_property(
+    select(func.coalesce(func.sum(Contribution.amount_pence), 0))
+    .where(Contribution.fund_id == Fund.id)
+    .correlate_except(Contribution)
+    .scalar_subquery()
+)
 
 
 round_neighbourhood = Table(

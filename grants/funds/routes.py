@@ -37,6 +37,8 @@ def index():
 def edit_fund(fund_id: int | None = None):
     fund = load_fund(fund_id) if fund_id is not None else None
     form = FundForm(obj=fund)
+    if fund is not None:  # the budget then changes only through contributions
+        del form.council_contribution_pence
     if form.validate_on_submit():
         try:
             saved = services.save_fund(current_user, fund, form.details())

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from grants import audit
-from grants.clock import as_aware, utcnow
+from grants.clock import as_aware, uk_today, utcnow
 from grants.errors import InvalidInput, NotAllowed, NotFound
 from grants.extensions import db
 from grants.funds.locks import locked_fields
-from grants.funds.models import Fund, Round, RoundStatus
+from grants.funds.models import Contribution, Fund, Round, RoundStatus
 from grants.money import format_pence
 from grants.organisations.models import OrganisationType
 from grants.permissions import Permission
@@ -43,11 +43,13 @@ def check_can_manage(actor) -> None:
 class FundDetails:
     name: str
     description: str
-    total_budget_pence: int
     funder_org_id: str
     funder_name: str
     publisher_prefix: str | None = None
     publisher_website: str | None = None
+    # Only when creating a fund: the council's own money, the fund's first contribution. Partners'
+    # contributions (and more of the council's) are recorded afterwards, each on its own.
+    council_contribution_pence: int | None = None
 
 
 def funds() -> list[Fund]:
@@ -98,13 +100,8 @@ def fund_errors(details: FundDetails, fund: Fund | None) -> dict[str, str]:
         same_name = same_name.where(Fund.id != fund.id)
     if name and db.session.scalar(same_name) is not None:
         errors["name"] = "A fund with this name already exists"
-    if details.total_budget_pence is None:
-        errors["total_budget_pence"] = "Enter the fund's total budget"
-    elif fund is not None and details.total_budget_pence < _rounds_total(fund):
-        errors["total_budget_pence"] = (
-            f"Total budget must be at least {format_pence(_rounds_total(fund))}, "
-            "what this fund's rounds add up to"
-        )
+    if fund is None and details.council_contribution_pence is None:
+        errors["council_contribution_pence"] = "Enter the council's contribution"
     if not ORG_ID.match((details.funder_org_id or "").strip()):
         errors["funder_org_id"] = "Enter the funder's org-id, like GB-LAE-WGN"
     prefix = (details.publisher_prefix or "").strip()
@@ -130,7 +127,16 @@ def save_fund(actor, fund: Fund | None, details: FundDetails) -> Fund:
         db.session.add(fund)
     fund.name = details.name.strip()
     fund.description = details.description.strip()
-    fund.total_budget_pence = details.total_budget_pence
+    if before is None and details.council_contribution_pence:
+        fund.contributions.append(
+            Contribution(
+                contributor_name=details.funder_name.strip(),
+                contributor_org_id=details.funder_org_id.strip(),
+                amount_pence=details.council_contribution_pence,
+                received_on=uk_today(),
+                created_by_id=actor.id if actor else None,
+            )
+        )
     fund.funder_org_id = details.funder_org_id.strip()
     fund.funder_name = details.funder_name.strip()
     fund.publisher_prefix = (details.publisher_prefix or "").strip() or None
@@ -258,11 +264,11 @@ def _money_errors(details: RoundDetails, fund: Fund, round_: Round | None) -> di
         errors["max_award_pence"] = "Largest grant must be the same as or more than the smallest"
     elif largest is not None and budget is not None and largest > budget:
         errors["max_award_pence"] = "Largest grant must be the same as or less than the budget"
-    available = fund.total_budget_pence - _rounds_total(fund, leaving_out=round_)
+    available = fund.budget_pence - _rounds_total(fund, leaving_out=round_)
     if budget is not None and budget > available:
         errors["budget_pence"] = (
             f"Budget must be {format_pence(available)} or less: the rest of "
-            f"{fund.name}'s {format_pence(fund.total_budget_pence)} is in other rounds"
+            f"{fund.name}'s {format_pence(fund.budget_pence)} is in other rounds"
         )
     return errors
 

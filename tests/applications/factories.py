@@ -12,7 +12,7 @@ from grants.applications import answers, services
 from grants.applications.models import SUPPORTING_DOCUMENTS, Application, Channel
 from grants.clock import utcnow
 from grants.extensions import db
-from grants.funds.models import Fund, Question, QuestionKind, Round
+from grants.funds.models import Contribution, Fund, Question, QuestionKind, Round
 from grants.organisations.models import Organisation, OrganisationType
 from grants.reference.models import Neighbourhood, Principle
 from tests.factories import make_group, make_user
@@ -29,7 +29,15 @@ def pdf_upload(name: str = "document.pdf", content: bytes = PDF_BYTES) -> FileSt
 def open_round(*, questions: bool = False, **overrides) -> Round:
     """An open round: £250 to £2,000, every neighbourhood, every group type."""
     fund = db.session.query(Fund).first() or Fund(
-        name="Community Investment Fund", total_budget_pence=50_000_000
+        name="Community Investment Fund",
+        contributions=[
+            Contribution(
+                contributor_name="Wigan Council",
+                contributor_org_id="GB-LAE-WGN",
+                amount_pence=50_000_000,
+                received_on=date(2026, 4, 1),
+            )
+        ],
     )
     number = next(_slugs)
     values = {

@@ -21,7 +21,7 @@ LEVELS = "0: No evidence\n1: Some evidence\n2: Good evidence\n3: Strong evidence
 def make_fund(
     *,
     name: str | None = None,
-    total_budget_pence: int = 100_000_000,
+    budget_pence: int = 100_000_000,
     description: str = "A fund for tests.",
 ) -> Fund:
     return services.save_fund(
@@ -30,7 +30,7 @@ def make_fund(
         services.FundDetails(
             name=name or f"Fund {next(_numbers)}",
             description=description,
-            total_budget_pence=total_budget_pence,
+            council_contribution_pence=budget_pence,
             funder_org_id="GB-LAE-WGN",
             funder_name="Wigan Council",
             publisher_prefix="360G-wigancouncil",

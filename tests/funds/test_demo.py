@@ -18,7 +18,7 @@ def test_seed_funds_makes_the_demo_rounds_once(reference_data):
     assert db.session.scalar(select(func.count()).select_from(Fund)) == 1
 
     fund = db.session.scalar(select(Fund))
-    assert (fund.total_budget_pence, fund.funder_org_id, fund.publisher_prefix) == (
+    assert (fund.budget_pence, fund.funder_org_id, fund.publisher_prefix) == (
         50_000_000,
         "GB-LAE-WGN",
         "360G-wigancouncil",

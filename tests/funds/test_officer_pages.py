@@ -19,7 +19,7 @@ def fund_form(**overrides):
     values = {
         "name": "Community Investment Fund",
         "description": "For community projects.",
-        "total_budget_pence": "£500,000",
+        "council_contribution_pence": "£500,000",
         "funder_name": "Wigan Council",
         "funder_org_id": "GB-LAE-WGN",
         "publisher_prefix": "360G-wigancouncil",
@@ -70,7 +70,7 @@ def test_an_officer_adds_a_fund(client, officer):
     response = client.post("/funds/new", data=fund_form())
     fund = db.session.scalar(select(Fund))
     assert response.status_code == 302 and response.location == f"/funds/{fund.id}"
-    assert fund.total_budget_pence == 50_000_000
+    assert fund.budget_pence == 50_000_000
     page = client.get(response.location).get_data(as_text=True)
     assert "£500,000" in page and "360G-wigancouncil" in page
 
@@ -79,9 +79,9 @@ def test_an_officer_adds_a_fund(client, officer):
     ("overrides", "message"),
     [
         ({"name": ""}, "Enter the fund's name"),
-        ({"total_budget_pence": "lots"}, "Enter an amount in pounds"),
-        ({"total_budget_pence": "-5"}, "Enter an amount in pounds"),
-        ({"total_budget_pence": "1.234"}, "Enter an amount in pounds"),
+        ({"council_contribution_pence": "lots"}, "Enter an amount in pounds"),
+        ({"council_contribution_pence": "-5"}, "Enter an amount in pounds"),
+        ({"council_contribution_pence": "1.234"}, "Enter an amount in pounds"),
         ({"funder_org_id": "Wigan"}, "Enter the funder's org-id, like GB-LAE-WGN"),
         ({"name": "x" * 10_000}, "Name must be 200 characters or fewer"),
     ],
@@ -131,7 +131,9 @@ def test_the_fund_form_reports_its_own_and_the_services_problems_together(client
 def test_an_officer_changes_a_fund(client, officer):
     fund = make_fund(name="Old")
     form = client.get(f"/funds/{fund.id}/edit")
-    assert typed(form, "total_budget_pence") == "1,000,000"
+    assert typed(form, "name") == "Old"
+    # The budget changes only through contributions, never by typing a new total.
+    assert soup_of(form).find("input", attrs={"name": "council_contribution_pence"}) is None
     response = client.post(f"/funds/{fund.id}/edit", data=fund_form(name="New"))
     assert response.status_code == 302
     assert db.session.get(Fund, fund.id).name == "New"

@@ -21,7 +21,7 @@ def fund_details(**overrides):
     values = {
         "name": "Community Investment Fund",
         "description": "For community projects.",
-        "total_budget_pence": 50_000_000,
+        "council_contribution_pence": 50_000_000,
         "funder_org_id": "GB-LAE-WGN",
         "funder_name": "Wigan Council",
         "publisher_prefix": "360G-wigancouncil",
@@ -48,7 +48,12 @@ def test_an_officer_creates_a_fund_and_it_is_audited():
     officer = make_user(Role.PROGRAMME_OFFICER)
     fund = services.save_fund(officer, None, fund_details(name="  Community Investment Fund "))
     assert fund.name == "Community Investment Fund"
-    assert fund.total_budget_pence == 50_000_000
+    assert fund.budget_pence == 50_000_000
+    [contribution] = fund.contributions
+    assert (contribution.contributor_name, contribution.contributor_org_id) == (
+        "Wigan Council",
+        "GB-LAE-WGN",
+    )
     [event] = audit_events("fund.created")
     assert event.actor_id == officer.id
     assert event.after["publisher_prefix"] == "360G-wigancouncil"
@@ -89,13 +94,14 @@ def test_fund_names_are_unique_whatever_the_case():
     assert errors == {"name": "A fund with this name already exists"}
 
 
-def test_a_fund_budget_cannot_drop_below_what_its_rounds_add_up_to():
-    fund = make_fund(total_budget_pence=10_000_000)
-    make_round(fund, budget_pence=6_000_000)
+def test_a_new_fund_needs_the_councils_contribution_and_a_change_leaves_the_budget_alone():
     errors = errors_of(
-        lambda: services.save_fund(None, fund, fund_details(total_budget_pence=5_000_000))
+        lambda: services.save_fund(None, None, fund_details(council_contribution_pence=None))
     )
-    assert errors["total_budget_pence"].startswith("Total budget must be at least £60,000")
+    assert errors["council_contribution_pence"] == "Enter the council's contribution"
+    fund = make_fund(budget_pence=10_000_000)
+    services.save_fund(None, fund, fund_details(council_contribution_pence=None))
+    assert (len(fund.contributions), fund.budget_pence) == (1, 10_000_000)
 
 
 def test_a_missing_fund_is_not_found():
@@ -183,7 +189,7 @@ def test_round_web_addresses_are_unique():
 
 
 def test_a_fund_cannot_promise_more_in_rounds_than_its_budget():
-    fund = make_fund(total_budget_pence=8_000_000)
+    fund = make_fund(budget_pence=8_000_000)
     make_round(fund, budget_pence=5_000_000)
     errors = errors_of(lambda: make_round(fund, budget_pence=5_000_000))
     assert errors["budget_pence"].startswith("Budget must be £30,000 or less")
@@ -199,7 +205,7 @@ def test_changing_a_round_is_audited_with_before_and_after():
 
 
 def test_a_round_keeps_its_own_budget_when_its_fund_is_nearly_full():
-    fund = make_fund(total_budget_pence=5_000_000)
+    fund = make_fund(budget_pence=5_000_000)
     round_ = make_round(fund, budget_pence=5_000_000)
     details = services.RoundDetails.of(round_)
     details.title = "Renamed"

@@ -67,7 +67,9 @@ def fund_fields(funds: Funds) -> dict:
     return {
         "name": fuzz.text_field(f"Summer Fund {funds.suffix}", tricky=[funds.other_fund_name]),
         "description": fuzz.text_field("For summer projects.", ""),
-        "total_budget_pence": fuzz.number_field("1000000", "£1,000,000.50", tricky=["0", "100"]),
+        "council_contribution_pence": fuzz.number_field(
+            "1000000", "£1,000,000.50", tricky=["0", "100"]
+        ),
         "funder_name": fuzz.text_field("Wigan Council"),
         "funder_org_id": fuzz.text_field("GB-LAE-WGN", tricky=["gb-lae-wgn", "GB-LAE-"]),
         "publisher_prefix": fuzz.text_field("360G-wigancouncil", "", tricky=["360G-"]),
