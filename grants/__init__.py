@@ -141,6 +141,9 @@ def _register_blueprints(app: Flask) -> None:
     from grants.admin.routes import bp as admin
     from grants.applications.blueprint import bp as applications
     from grants.applications.pdf_routes import bp as pdfs
+    from grants.awards.finance_routes import bp as finance
+    from grants.awards.offer_routes import bp as awards
+    from grants.awards.payment_routes import bp as payments
     from grants.funds.public_routes import bp as rounds
     from grants.funds.routes import bp as funds
     from grants.funds.setup_routes import bp as round_setup
@@ -159,6 +162,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(scoring)
     app.register_blueprint(panels)
     app.register_blueprint(meetings)
+    for blueprint in (awards, payments, finance):
+        app.register_blueprint(blueprint)
 
 
 def _register_assets(app: Flask) -> None:

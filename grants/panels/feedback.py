@@ -10,6 +10,7 @@ printable letter. The group then sees the outcome on its application page.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -34,6 +35,17 @@ from grants.transaction import claim
 
 FEEDBACK_MAX_LENGTH = 10_000
 NOTHING_TO_RELEASE = "Every decision has already been released"
+
+# Later domains (awards) act on each released decision in the same transaction, so a decision
+# and what follows from it (an award ready to prepare) commit together or not at all.
+_release_listeners: list[Callable[[User, Decision], object]] = []
+
+
+def on_release(listener: Callable[[User, Decision], object]) -> None:
+    """Call ``listener(actor, decision)`` for every decision released. Registering twice is a
+    no-op."""
+    if listener not in _release_listeners:
+        _release_listeners.append(listener)
 
 
 def panel_comments(application: Application) -> dict[str, list[str]]:
@@ -129,6 +141,8 @@ def release(actor: User, panel: Panel, *, link_for) -> list[Decision]:
         decision.released_by_id = actor.id
         applications.move(actor, application, decision.outcome.moves_to, Actor.OFFICER)
         audit.record(actor, "decision.released", decision, after={"released": True})
+        for listener in _release_listeners:
+            listener(actor, decision)
         applications.email_group(
             application,
             "Decision on your application",
