@@ -16,6 +16,7 @@ from grants.permissions import (
     public,
     requires,
 )
+from tests.awards import endpoints_finance, endpoints_offers, endpoints_payments
 from tests.factories import make_group, make_user, sign_in
 from tests.funds.factories import make_criterion, make_question, make_round
 
@@ -178,6 +179,10 @@ PANEL_ENDPOINTS = {
         ]
     ),
 }
+# Awards, payments and finance pages, which need an award first: tests/awards/ check each role.
+AWARD_ENDPOINTS = (
+    endpoints_offers.ENDPOINTS | endpoints_payments.ENDPOINTS | endpoints_finance.ENDPOINTS
+)
 # Pages of one application for officers; tests/screening/test_*.py check each role.
 SCREENING_ENDPOINTS = {
     "screening.show",
@@ -234,6 +239,7 @@ def test_every_endpoint_is_in_the_matrix_or_tested_elsewhere(app):
         | SCREENING_ENDPOINTS
         | SCORING_ENDPOINTS
         | PANEL_ENDPOINTS
+        | AWARD_ENDPOINTS
     )
 
 
