@@ -32,7 +32,13 @@ DEMO_USERS = [
     ("officer@example.org", "Owen Officer", {Role.PROGRAMME_OFFICER, Role.ADMIN}, None),
     # A second officer screens what Owen entered for groups (nobody screens their own entry).
     ("officer2@example.org", "Olu Officer", {Role.PROGRAMME_OFFICER}, None),
-    ("finance@example.org", "Fatima Finance", {Role.FINANCE_OFFICER}, None),
+    # Fatima may also reveal groups' full bank details; Frank sees them masked.
+    (
+        "finance@example.org",
+        "Fatima Finance",
+        {Role.FINANCE_OFFICER, Role.BANK_DETAILS_VIEWER},
+        None,
+    ),
     ("finance2@example.org", "Frank Finance", {Role.FINANCE_OFFICER}, None),
     ("panel1@example.org", "Pat Resident", {Role.PANEL_MEMBER}, "Resident, Hindley"),
     ("panel2@example.org", "Priya Resident", {Role.PANEL_MEMBER}, "Resident, Leigh West"),
