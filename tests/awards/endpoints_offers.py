@@ -1,3 +1,16 @@
 """Endpoints of the offers pages, each checked for every role in tests/awards."""
 
-ENDPOINTS: set[str] = set()
+ENDPOINTS: set[str] = {
+    "awards.index",
+    "awards.show",
+    "awards.terms",
+    "awards.adjust",
+    "awards.send_offer",
+    "awards.reissue",
+    "awards.withdraw",
+    "awards.record_decline",
+    "awards.paper_acceptance",
+    "awards.accept",
+    "awards.decline",
+    "awards.document",
+}
