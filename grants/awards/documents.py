@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from grants import audit, transaction, uploads
 from grants.accounts.models import User
 from grants.awards.models import Award, AwardDocument, DocumentKind
+from grants.awards.schedule import terms_for
 from grants.clock import uk_today, utc_to_uk
 from grants.extensions import db
 from grants.pdf import render_pdf, render_pdf_html
@@ -126,14 +127,14 @@ def download_name(award: Award, document: AwardDocument) -> str:
 def offer_context(award: Award, *, issued_on: date, accept_link: str) -> dict:
     """What the offer letter and grant agreement print: one place, so the countersigned copy
     repeats the agreement exactly as it was offered."""
-    from grants.awards.schedule import terms_for
 
+    offered = award.offered_terms
     return {
         "award": award,
         "application": award.application,
         "organisation": award.organisation,
         "fund": award.round.fund,
-        "terms": terms_for(award.round_id),
+        "terms_text": offered if offered is not None else terms_for(award.round_id).terms,
         "issued_on": issued_on,
         "accept_link": accept_link,
     }

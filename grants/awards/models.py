@@ -142,6 +142,9 @@ class Award(db.Model):
     offered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     offered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     offer_expires_on: Mapped[date | None] = mapped_column(Date)
+    # The round's terms as printed in the offer: the agreement the group accepts, kept even if the
+    # round's terms change later.
+    offered_terms: Mapped[str | None] = mapped_column(Text)
 
     # Acceptance: online by the group's signatory, or on paper recorded by a finance officer.
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -120,6 +120,7 @@ def _issue(actor: User, award: Award, link_for: Link) -> AwardDocument:
     the group emailed the link (a group without email is posted the printed PDF)."""
     terms = schedule.terms_for(award.round_id)
     award.offer_expires_on = uk_today() + timedelta(days=terms.offer_valid_days)
+    award.offered_terms = terms.terms  # what the group agrees to, whatever the round says later
     return documents.issue_offer(actor, award, accept_link=link_for(award))
 
 

@@ -138,6 +138,7 @@ def upgrade():
     sa.Column('offered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('offered_by_id', sa.Integer(), nullable=True),
     sa.Column('offer_expires_on', sa.Date(), nullable=True),
+    sa.Column('offered_terms', sa.Text(), nullable=True),
     sa.Column('accepted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('accepted_by_id', sa.Integer(), nullable=True),
     sa.Column('signatory_name', sa.String(length=200), nullable=True),

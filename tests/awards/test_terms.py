@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from grants.audit import AuditEvent
-from grants.awards import offers, terms
-from grants.awards.models import AwardTerms
+from grants.awards import documents, offers, terms
+from grants.awards.models import AwardTerms, DocumentKind
 from grants.errors import InvalidInput, NotAllowed
 from grants.extensions import db
+from grants.pdf import render_pdf_html
 from tests.awards.factories import finance_officer, released_awards
 from tests.checks import error_messages, soup_of
 from tests.factories import sign_in
@@ -162,3 +163,21 @@ def test_the_terms_page_reports_every_error_and_keeps_what_was_typed(client, fin
     soup = soup_of(response)
     assert soup.select_one("input[name=percent_1]")["value"] == "abc"
     assert soup.select_one("textarea[name=terms]").text.strip() == "Kept"
+
+
+def test_the_agreement_keeps_the_terms_it_was_offered_on(finance):
+    [funded] = released_awards([100_000])
+    round_ = funded.award.round
+    terms.save_terms(finance, round_, _answer(terms="Clause as offered"))
+    offers.send_offer(finance, funded.award, lambda a: "/")
+    terms.save_terms(finance, round_, _answer(terms="Clause changed later"))
+    offers.accept(
+        funded.member,
+        funded.award,
+        offers.Acceptance(full_name="Sam Signer", role="Chair", confirmed=True),
+        lambda a: "/",
+    )
+    offer = documents.latest(funded.award, DocumentKind.OFFER)
+    context = documents.countersigned_context(funded.award, offer, funded.award.accepted_at)
+    html = render_pdf_html("pdf/award_countersigned.html", **context)
+    assert "Clause as offered" in html and "Clause changed later" not in html
