@@ -29,6 +29,16 @@ def _env_list(name: str) -> list[str] | None:
     return [item.strip() for item in value.split(",") if item.strip()] if value else None
 
 
+def _is_fernet_key(key: str) -> bool:
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(key)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
 
@@ -98,6 +108,11 @@ class Config:
     EMAIL_CONFIRMATION_MAX_AGE = _env_int("EMAIL_CONFIRMATION_MAX_AGE", 3 * 24 * 60 * 60)
     PAGE_SIZE = 50
 
+    # Fernet keys for groups' bank details, comma-separated: the first encrypts, every one
+    # decrypts, so a new key goes first and the old one stays until `flask
+    # rotate-bank-details-key` has re-encrypted every row. Production has no default.
+    BANK_DETAILS_KEYS = _env_list("BANK_DETAILS_KEYS")
+
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "community-fund-demo")
     ALLOW_DEMO_DATA = True
     FORCE_HTTPS = False
@@ -106,6 +121,10 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    # base64 of "development-only-not-secret-key1": never protects real bank details.
+    BANK_DETAILS_KEYS = _env_list("BANK_DETAILS_KEYS") or [
+        "ZGV2ZWxvcG1lbnQtb25seS1ub3Qtc2VjcmV0LWtleTE="
+    ]
 
 
 class TestConfig(Config):
@@ -121,6 +140,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = True
     MAIL_BACKEND = "locmem"
     PASSWORD_HASH_FAST = True
+    # base64 of "test-only-not-a-secret-key-00001": tests only.
+    BANK_DETAILS_KEYS = ["dGVzdC1vbmx5LW5vdC1hLXNlY3JldC1rZXktMDAwMDE="]
 
 
 class ProductionConfig(Config):
@@ -136,7 +157,7 @@ class ProductionConfig(Config):
     @staticmethod
     def required_settings() -> dict:
         """The settings a deployment must give; read when the app starts, not at import."""
-        required = ("SECRET_KEY", "DATABASE_URL", "BASE_URL")
+        required = ("SECRET_KEY", "DATABASE_URL", "BASE_URL", "BANK_DETAILS_KEYS")
         missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
@@ -155,11 +176,19 @@ class ProductionConfig(Config):
                 "ProductionConfig needs RATELIMIT_STORAGE_URI (such as redis://...) for rate "
                 "limits; set RATELIMIT_ALLOW_MEMORY=1 to run a single process without one"
             )
+        keys = _env_list("BANK_DETAILS_KEYS") or []
+        if not keys or not all(_is_fernet_key(key) for key in keys):
+            raise RuntimeError(
+                "BANK_DETAILS_KEYS must be one or more Fernet keys, comma-separated (make one "
+                'with: python -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())")'
+            )
         return {
             "SECRET_KEY": os.environ["SECRET_KEY"],
             "SQLALCHEMY_DATABASE_URI": database_url(os.environ["DATABASE_URL"]),
             "BASE_URL": base_url,
             "TRUSTED_HOSTS": _env_list("TRUSTED_HOSTS") or [urlsplit(base_url).hostname],
+            "BANK_DETAILS_KEYS": _env_list("BANK_DETAILS_KEYS"),
         }
 
 

@@ -75,3 +75,30 @@ def register(app: Flask) -> None:
         from grants import email
 
         click.echo(f"Emails sent: {email.deliver()}.")
+
+    @app.cli.command("rotate-bank-details-key")
+    @transactional
+    def rotate_bank_details_key_command() -> None:
+        """Re-encrypt every group's bank details with the first of BANK_DETAILS_KEYS."""
+        from grants.awards import crypto
+
+        try:
+            count = crypto.rotate_all()
+        except crypto.BankDetailsKeyError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Bank details re-encrypted: {count}.")
+
+    @app.cli.command("expire-offers")
+    @transactional
+    def expire_offers_command() -> None:
+        """Expire every grant offer not accepted by its expiry date and tell each group. Run
+        daily; running it twice expires nothing twice."""
+        from flask import url_for
+
+        from grants.awards import offers
+        from grants.clock import uk_today
+
+        expired = offers.expire_due(
+            uk_today(), lambda award: url_for("awards.show", award_id=award.id, _external=True)
+        )
+        click.echo(f"Offers expired: {len(expired)}.")

@@ -34,12 +34,17 @@ def test_protective_headers(client, path):
     assert "Strict-Transport-Security" not in response.headers  # not over plain development HTTP
 
 
+# A valid Fernet key for production-config tests (production refuses to start without one).
+PRODUCTION_TEST_KEY = "dGVzdC1vbmx5LW5vdC1hLXNlY3JldC1rZXktMDAwMDI="
+
+
 @pytest.fixture
 def production_app(monkeypatch, app, make_app):
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
     monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
     monkeypatch.setenv("BASE_URL", "https://grants.example.org")
     monkeypatch.setenv("RATELIMIT_ALLOW_MEMORY", "1")
+    monkeypatch.setenv("BANK_DETAILS_KEYS", PRODUCTION_TEST_KEY)
     return make_app(ProductionConfig)
 
 
@@ -71,6 +76,7 @@ def test_production_refuses_to_count_rate_limits_in_memory_unless_told(monkeypat
     monkeypatch.setenv("SECRET_KEY", "x")
     monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
     monkeypatch.setenv("BASE_URL", "https://grants.example.org")
+    monkeypatch.setenv("BANK_DETAILS_KEYS", PRODUCTION_TEST_KEY)
     monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
     with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
         create_app(ProductionConfig)
