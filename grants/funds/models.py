@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    cast,
     false,
     func,
     select,
@@ -95,7 +96,8 @@ class Contribution(db.Model):
 
 
 Fund.budget_pence = column_property(
-    select(func.coalesce(func.sum(Contribution.amount_pence), 0))
+    # PostgreSQL sums a BIGINT as NUMERIC: cast back, so the budget is a whole number of pence.
+    select(cast(func.coalesce(func.sum(Contribution.amount_pence), 0), BigInteger))
     .where(Contribution.fund_id == Fund.id)
     .correlate_except(Contribution)
     .scalar_subquery()

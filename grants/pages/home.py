@@ -15,6 +15,9 @@ from sqlalchemy.orm import joinedload
 from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
+from grants.awards.models import Payment
+from grants.awards.states import PaymentStatus
+from grants.clock import uk_today
 from grants.extensions import db
 from grants.funds.models import Round
 from grants.organisations.models import Membership, Organisation
@@ -39,6 +42,8 @@ class Home:
     panel_rounds: list[Round] | None = None
     # A panel member's applications to score and how far they have got (None for others).
     scoring: Progress | None = None
+    # A finance officer's payments to approve (raised by someone else) and overdue payments.
+    finance: FinanceWaiting | None = None
 
     @property
     def is_panel_member(self) -> bool:
@@ -56,6 +61,26 @@ class Home:
     def has_nothing(self) -> bool:
         """No roles and no groups: the page explains how to create or join a group."""
         return not self.groups and not self.user.roles
+
+
+@dataclass
+class FinanceWaiting:
+    to_approve: int
+    overdue: int
+
+
+def _finance_waiting(user: User) -> FinanceWaiting:
+    """Two counts for the home page; the finance home has the lists."""
+    to_approve = select(func.count(Payment.id)).where(
+        Payment.status == PaymentStatus.RAISED, Payment.raised_by_id != user.id
+    )
+    overdue = select(func.count(Payment.id)).where(
+        Payment.due_on < uk_today(),
+        Payment.status.not_in([PaymentStatus.PAID, PaymentStatus.CANCELLED]),
+    )
+    return FinanceWaiting(
+        to_approve=db.session.scalar(to_approve) or 0, overdue=db.session.scalar(overdue) or 0
+    )
 
 
 def _group_applications(user: User):
@@ -102,4 +127,6 @@ def home_for(user: User) -> Home:
                 .order_by(Round.opens_at.desc(), Round.id.desc())
             )
         )
+    if user.can(Permission.MANAGE_PAYMENTS):
+        home.finance = _finance_waiting(user)
     return home

@@ -1,0 +1,268 @@
+"""The finance officers' home: what is waiting, on whom, and since when.
+
+Each list is capped (the rest are a "See all" link away) and each item says who it waits for and
+for how long, from the viewer's point of view: a payment someone else raised is "Awaiting your
+approval"; one the viewer raised waits "for another finance officer". Everything is read in a
+fixed number of queries, however many payments and awards there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import joinedload
+
+from grants.accounts.models import User
+from grants.awards import reports, variations
+from grants.awards.models import Award, BankDetails, Payment
+from grants.awards.states import IN_FORCE, AwardStatus, PaymentStatus
+from grants.clock import uk_today, utc_to_uk
+from grants.extensions import db
+from grants.formatting import pluralise
+
+CAP = 10
+DUE_SOON = timedelta(days=7)
+NOT_DUE = frozenset({PaymentStatus.PAID, PaymentStatus.CANCELLED})
+PENDING = frozenset({PaymentStatus.SCHEDULED, PaymentStatus.RAISED, PaymentStatus.APPROVED})
+
+
+def _day(moment: datetime | date | None) -> date | None:
+    if isinstance(moment, datetime):
+        return utc_to_uk(moment).date()
+    return moment
+
+
+def for_how_long(since: datetime | date | None, today: date) -> str:
+    """ "for 3 days", "for 1 day", "since today"."""
+    day = _day(since)
+    if day is None:
+        return ""
+    days = (today - day).days
+    return "since today" if days <= 0 else f"for {pluralise(days, 'day')}"
+
+
+def days_ago(since: datetime | date | None, today: date) -> str:
+    day = _day(since)
+    if day is None:
+        return ""
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    return "yesterday" if days == 1 else f"{days} days ago"
+
+
+def long_date(day: date | None) -> str:
+    return day.strftime("%-d %b %Y") if day else ""
+
+
+@dataclass
+class Item:
+    """One thing waiting: the payment, award or variation, and who it waits on since when."""
+
+    subject: object
+    waiting: str
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    items: list[Item]
+    count: int
+    empty: str
+    see_all: tuple[str, dict] | None = None  # (endpoint, query args) for "See all"
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.items)
+
+
+@dataclass
+class FinanceHome:
+    today: date
+    sections: list[Section] = field(default_factory=list)
+    totals: list[reports.Table] = field(default_factory=list)
+
+
+def _listed(query: Select, limit: int = CAP) -> tuple[list, int]:
+    """The first ``limit`` rows and how many there are in all: two queries."""
+    count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return list(db.session.scalars(query.limit(limit)).unique()), int(count or 0)
+
+
+def _payments(*where) -> Select:
+    return (
+        select(Payment)
+        .where(*where)
+        .options(
+            joinedload(Payment.award).joinedload(Award.organisation),
+            joinedload(Payment.raised_by),
+            joinedload(Payment.held_by),
+        )
+        .order_by(Payment.due_on, Payment.id)
+    )
+
+
+def _payment_waiting(payment: Payment, viewer: User, today: date) -> str:
+    if payment.status == PaymentStatus.RAISED:
+        since = for_how_long(payment.raised_at, today)
+        if payment.raised_by_id == viewer.id:
+            return f"Awaiting approval by another finance officer {since}"
+        raiser = payment.raised_by.full_name if payment.raised_by else "another officer"
+        return f"Awaiting your approval {since} (raised by {raiser})"
+    if payment.status == PaymentStatus.HELD:
+        who = payment.held_by.full_name if payment.held_by else "the service"
+        return (
+            f"On hold {for_how_long(payment.status_changed_at, today)}, held by {who}: "
+            f"{payment.hold_reason}"
+        )
+    if payment.status == PaymentStatus.APPROVED:
+        return f"Approved, waiting for a payment run {for_how_long(payment.approved_at, today)}"
+    if payment.status == PaymentStatus.SENT:
+        return f"In a payment run, waiting to be recorded as paid {for_how_long(payment.status_changed_at, today)}"
+    if payment.due_on < today:
+        return f"Waiting to be raised by a finance officer {for_how_long(payment.due_on, today)}"
+    return f"Waiting to be raised by a finance officer, due {long_date(payment.due_on)}"
+
+
+def _payment_section(key, title, empty, viewer, today, where, status=None) -> Section:
+    payments, count = _listed(_payments(*where))
+    items = [Item(p, _payment_waiting(p, viewer, today)) for p in payments]
+    see_all = ("payments.index", {"status": status} if status else {})
+    return Section(key, title, items, count, empty, see_all)
+
+
+def _awaiting_acceptance(today: date) -> Section:
+    query = (
+        select(Award)
+        .where(Award.status == AwardStatus.OFFERED)
+        .options(joinedload(Award.organisation))
+        .order_by(Award.offer_expires_on, Award.id)
+    )
+    awards, count = _listed(query)
+    items = [
+        Item(
+            a,
+            f"Offer sent {days_ago(a.offered_at, today)}, waiting for the group to accept; "
+            f"expires {long_date(a.offer_expires_on)}",
+        )
+        for a in awards
+    ]
+    return Section(
+        "acceptance",
+        "Awards awaiting acceptance",
+        items,
+        count,
+        "No offers are waiting for a group to accept them.",
+        ("awards.index", {"status": AwardStatus.OFFERED.value}),
+    )
+
+
+def _awaiting_bank_verification(today: date) -> Section:
+    current = and_(
+        BankDetails.organisation_id == Award.organisation_id, BankDetails.replaced_at.is_(None)
+    )
+    verified = exists().where(current, BankDetails.verified_at.is_not(None))
+    entered = (
+        select(func.max(BankDetails.entered_at)).where(current).correlate(Award).scalar_subquery()
+    )
+    query = (
+        select(Award, entered)
+        .where(Award.status.in_(IN_FORCE), ~verified)
+        .options(joinedload(Award.organisation))
+        .order_by(Award.accepted_at, Award.id)
+    )
+    count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = []
+    for award, entered_at in db.session.execute(query.limit(CAP)).unique():
+        if entered_at is None:
+            waiting = f"Waiting for the group to give bank details {for_how_long(award.accepted_at, today)}"
+        else:
+            waiting = (
+                f"Bank details given {days_ago(entered_at, today)}, awaiting verification by "
+                "a finance officer"
+            )
+        items.append(Item(award, waiting))
+    return Section(
+        "bank",
+        "Accepted awards without verified bank details",
+        items,
+        int(count or 0),
+        "Every accepted award has verified bank details.",
+        ("awards.index", {"status": AwardStatus.ACCEPTED.value}),
+    )
+
+
+def _variations(viewer: User, today: date) -> Section:
+    found, count = _listed(variations.awaiting_decision())
+    items = []
+    for variation in found:
+        since = for_how_long(variation.proposed_at, today)
+        if variation.proposed_by_id == viewer.id:
+            waiting = f"Awaiting a decision by another finance officer {since}"
+        else:
+            waiting = (
+                f"Awaiting your decision {since} (proposed by {variation.proposed_by.full_name})"
+            )
+        items.append(Item(variation, waiting))
+    return Section(
+        "variations",
+        "Variations awaiting a decision",
+        items,
+        count,
+        "No variations are waiting for a decision.",
+        ("finance.variations_list", {}),
+    )
+
+
+def home_for(viewer: User, today: date | None = None) -> FinanceHome:
+    today = today or uk_today()
+    home = FinanceHome(today=today)
+    home.sections = [
+        _payment_section(
+            "due",
+            "Payments due this week",
+            "No payments fall due in the next 7 days.",
+            viewer,
+            today,
+            [
+                Payment.due_on >= today,
+                Payment.due_on < today + DUE_SOON,
+                Payment.status.in_(PENDING),
+            ],
+        ),
+        _payment_section(
+            "overdue",
+            "Overdue payments",
+            "No payments are overdue.",
+            viewer,
+            today,
+            [Payment.due_on < today, Payment.status.not_in(NOT_DUE)],
+        ),
+        _payment_section(
+            "held",
+            "Payments on hold",
+            "No payments are on hold.",
+            viewer,
+            today,
+            [Payment.status == PaymentStatus.HELD],
+            PaymentStatus.HELD.value,
+        ),
+        _payment_section(
+            "approval",
+            "Payments awaiting approval",
+            "No payments are waiting for approval.",
+            viewer,
+            today,
+            [Payment.status == PaymentStatus.RAISED],
+            PaymentStatus.RAISED.value,
+        ),
+        _awaiting_acceptance(today),
+        _awaiting_bank_verification(today),
+        _variations(viewer, today),
+    ]
+    ledger = reports.ledger()
+    home.totals = [ledger.by_neighbourhood, ledger.by_principle, ledger.by_contributor]
+    return home
