@@ -17,6 +17,7 @@ from grants.accounts import services as accounts
 from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
+from grants.awards.demo import seed as seed_awards
 from grants.extensions import db
 from grants.funds.demo import seed_funds
 from grants.organisations import services as organisations
@@ -112,6 +113,7 @@ def seed() -> Iterator[str]:
     yield from seed_funds()
     yield from seed_applications(password)
     yield from seed_panels()
+    yield from seed_awards()
     yield "Applications by status: " + ", ".join(
         f"{ApplicationStatus(status).label} {count}"
         for status, count in db.session.execute(

@@ -20,7 +20,7 @@ from grants.awards import ledger, schedule
 from grants.awards.access import check_finance
 from grants.awards.models import Award, Payment, ReportDue
 from grants.awards.states import AWARDS, Actor, AwardStatus, PaymentStatus
-from grants.clock import uk_today
+from grants.clock import uk_today, utcnow
 from grants.errors import DomainError, InvalidInput
 from grants.extensions import db
 from grants.funds.models import Contribution
@@ -183,6 +183,22 @@ def check_budget(award: Award, amount_pence: int) -> None:
                 f"This would spend more than {contribution.contributor_name}'s contribution: "
                 f"{format_pence(max(contribution.amount_pence - others, 0))} of it is left"
             )
+
+
+def record_report_accepted(actor: User | None, report: ReportDue) -> None:
+    """A monitoring report has been accepted, which releases the instalments waiting on it
+    (``payments.condition_met``). Monitoring's review of reports calls this; until then only the
+    demo does. Accepting it again keeps the first time."""
+    if report.accepted_at is None:
+        report.accepted_at = utcnow()
+        db.session.flush()
+        audit.record(
+            actor,
+            "award.report_accepted",
+            report,
+            before={"accepted": False},
+            after={"award": report.award.reference, "report": report.kind.value, "accepted": True},
+        )
 
 
 def move(actor: User, award: Award, target: AwardStatus, who: Actor, *, action: str) -> None:
