@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from grants.accounts.models import User
-from grants.awards import reports, variations
+from grants.awards import payments, reports, variations
 from grants.awards.models import Award, BankDetails, Payment
 from grants.awards.states import IN_FORCE, AwardStatus, PaymentStatus
 from grants.clock import uk_today, utc_to_uk
@@ -93,11 +93,15 @@ def _listed(query: Select, limit: int = CAP) -> tuple[list, int]:
 
 
 def _payments(*where) -> Select:
+    """Payments of awards in force: until the agreement is accepted nothing can be paid, and the
+    offer is listed under "awaiting acceptance" instead."""
     return (
         select(Payment)
-        .where(*where)
+        .join(Payment.award)
+        .where(Award.status.in_(IN_FORCE), *where)
         .options(
             joinedload(Payment.award).joinedload(Award.organisation),
+            joinedload(Payment.award).selectinload(Award.reports),
             joinedload(Payment.raised_by),
             joinedload(Payment.held_by),
         )
@@ -105,31 +109,16 @@ def _payments(*where) -> Select:
     )
 
 
-def _payment_waiting(payment: Payment, viewer: User, today: date) -> str:
-    if payment.status == PaymentStatus.RAISED:
-        since = for_how_long(payment.raised_at, today)
-        if payment.raised_by_id == viewer.id:
-            return f"Awaiting approval by another finance officer {since}"
-        raiser = payment.raised_by.full_name if payment.raised_by else "another officer"
-        return f"Awaiting your approval {since} (raised by {raiser})"
-    if payment.status == PaymentStatus.HELD:
-        who = payment.held_by.full_name if payment.held_by else "the service"
-        return (
-            f"On hold {for_how_long(payment.status_changed_at, today)}, held by {who}: "
-            f"{payment.hold_reason}"
-        )
-    if payment.status == PaymentStatus.APPROVED:
-        return f"Approved, waiting for a payment run {for_how_long(payment.approved_at, today)}"
-    if payment.status == PaymentStatus.SENT:
-        return f"In a payment run, waiting to be recorded as paid {for_how_long(payment.status_changed_at, today)}"
-    if payment.due_on < today:
-        return f"Waiting to be raised by a finance officer {for_how_long(payment.due_on, today)}"
-    return f"Waiting to be raised by a finance officer, due {long_date(payment.due_on)}"
-
-
 def _payment_section(key, title, empty, viewer, today, where, status=None) -> Section:
-    payments, count = _listed(_payments(*where))
-    items = [Item(p, _payment_waiting(p, viewer, today)) for p in payments]
+    listed, count = _listed(_payments(*where))
+    details = payments.current_details_by_group({p.award.organisation_id for p in listed})
+    items = [
+        Item(
+            p,
+            payments.describe_wait(p, viewer, today, details=details.get(p.award.organisation_id)),
+        )
+        for p in listed
+    ]
     see_all = ("payments.index", {"status": status} if status else {})
     return Section(key, title, items, count, empty, see_all)
 

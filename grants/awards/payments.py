@@ -303,10 +303,13 @@ def describe_wait(payment: Payment, viewer: User | None, today: date, *, details
             return "Waiting for bank details to be verified"
         return "Ready to be raised by a finance officer"
     if status == P.RAISED:
-        who = "another finance officer" if viewer and viewer.id == payment.raised_by_id else None
-        return f"Awaiting approval by {who or 'a finance officer who did not raise it'} " + _since(
-            payment.raised_at, today
-        )
+        since = _since(payment.raised_at, today)
+        if viewer is not None and viewer.id == payment.raised_by_id:
+            return f"Awaiting approval by another finance officer {since}"
+        if viewer is not None and viewer.can(Permission.MANAGE_PAYMENTS):
+            raiser = payment.raised_by.full_name if payment.raised_by else "another officer"
+            return f"Awaiting your approval {since} (raised by {raiser})"
+        return f"Awaiting approval by a finance officer who did not raise it {since}"
     if status == P.APPROVED:
         return "Approved: waiting to go in a payment run " + _since(payment.approved_at, today)
     if status == P.SENT:
@@ -314,7 +317,9 @@ def describe_wait(payment: Payment, viewer: User | None, today: date, *, details
             payment.status_changed_at, today
         )
     if status == P.HELD:
-        return payment.hold_reason or "On hold"
+        who = payment.held_by.full_name if payment.held_by else "the service"
+        since = _since(payment.status_changed_at, today)
+        return f"On hold {since}, held by {who}: {payment.hold_reason}"
     return ""
 
 

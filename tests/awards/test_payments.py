@@ -232,7 +232,7 @@ def test_hold_and_release_return_the_payment_to_where_it_was():
     assert payment.status == P.HELD and payment.held_from == P.RAISED
     assert payment.hold_kind == HoldKind.MANUAL and payment.held_by_id == ready.approver.id
     assert payments.describe_wait(payment, ready.raiser, uk_today()) == (
-        "Checking the project budget"
+        f"On hold since today, held by {ready.approver.full_name}: Checking the project budget"
     )
     with pytest.raises(DomainError, match="on hold"):
         payments.hold(ready.approver, payment, "Again")
@@ -280,9 +280,12 @@ def test_what_each_payment_waits_for():
     assert wait(first, finance, today) == "Awaiting approval by another finance officer since today"
     other = finance_officer()
     assert wait(first, other, today + timedelta(days=3)) == (
-        "Awaiting approval by a finance officer who did not raise it for 3 days"
+        f"Awaiting your approval for 3 days (raised by {finance.full_name})"
     )
-    assert wait(first, other, today + timedelta(days=1)).endswith("for 1 day")
+    assert wait(first, None, today) == (
+        "Awaiting approval by a finance officer who did not raise it since today"
+    )
+    assert "for 1 day " in wait(first, other, today + timedelta(days=1))
 
 
 def test_the_group_reads_plain_words_about_its_payments():
