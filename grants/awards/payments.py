@@ -291,7 +291,7 @@ def describe_wait(payment: Payment, viewer: User | None, today: date, *, details
     status = payment.status
     if status == P.SCHEDULED:
         if award.status not in IN_FORCE:
-            return "Waiting for the grant agreement to be accepted"
+            return payment.release_condition.label  # "When the interim report is accepted"
         if not condition_met(payment):
             kind = REPORT_FOR_CONDITION[payment.release_condition]
             return f"Waiting for the {kind.label.lower()} to be accepted"
@@ -363,9 +363,10 @@ def group_view(payment: Payment) -> str:
         return "Waiting for us to check your new bank details"
     if payment.status == P.SCHEDULED and not condition_met(payment):
         kind = REPORT_FOR_CONDITION.get(payment.release_condition)
+        planned = f"planned for {payment.due_on:%-d %B %Y}"
         if kind is not None:
-            return f"Paid after your {kind.label.lower()} is accepted"
-        return "Paid after you accept the grant agreement"
+            return f"Paid after your {kind.label.lower()} is accepted, {planned}"
+        return f"Paid after you accept the grant agreement, {planned}"
     return f"Due on {payment.due_on:%-d %B %Y}"
 
 

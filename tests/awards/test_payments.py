@@ -266,7 +266,8 @@ def test_what_each_payment_waits_for():
     today = uk_today()
     first = funded.award.payments[0]
     wait = payments.describe_wait
-    assert wait(first, finance, today) == "Waiting for the grant agreement to be accepted"
+    assert wait(first, finance, today) == "When the agreement is accepted"
+    assert wait(funded.award.payments[1], finance, today) == "When the interim report is accepted"
     accept(funded.award)
     assert wait(first, finance, today) == "Waiting for the group to give its bank details"
     details = enter_details(funded.member, funded.award)
@@ -293,8 +294,12 @@ def test_the_group_reads_plain_words_about_its_payments():
     first, second, third = ready.award.payments
     payments.mark_paid(ready.raiser, _approved(ready), uk_today(), "R")
     assert payments.group_view(first) == f"Paid on {uk_today():%-d %B %Y}"
-    assert payments.group_view(second) == "Paid after your interim report is accepted"
-    assert payments.group_view(third) == "Paid after your final report is accepted"
+    assert payments.group_view(second).startswith(
+        "Paid after your interim report is accepted, planned for "
+    )
+    assert payments.group_view(third).startswith(
+        "Paid after your final report is accepted, planned for "
+    )
 
 
 def test_actions_offered_match_the_rules():
