@@ -93,12 +93,9 @@ def register(app: Flask) -> None:
     def expire_offers_command() -> None:
         """Expire every grant offer not accepted by its expiry date and tell each group. Run
         daily; running it twice expires nothing twice."""
-        from flask import url_for
-
         from grants.awards import offers
+        from grants.awards.pages import award_link
         from grants.clock import uk_today
 
-        expired = offers.expire_due(
-            uk_today(), lambda award: url_for("awards.show", award_id=award.id, _external=True)
-        )
+        expired = offers.expire_due(uk_today(), award_link)
         click.echo(f"Offers expired: {len(expired)}.")

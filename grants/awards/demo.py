@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 
-from flask import url_for
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -32,6 +31,7 @@ from grants.awards.models import (
     VariationKind,
     VerificationMethod,
 )
+from grants.awards.pages import award_link, bank_details_link
 from grants.awards.states import AwardStatus
 from grants.clock import uk_today
 from grants.extensions import db
@@ -52,14 +52,6 @@ ACCOUNTS = (
     ("77-91-22", "27182818"),
     ("16-00-38", "16180339"),
 )
-
-
-def _link(award: Award) -> str:
-    return url_for("awards.show", award_id=award.id)
-
-
-def _bank_link(award: Award) -> str:
-    return url_for("payments.bank_details", award_id=award.id)
 
 
 def _user(email: str) -> User:
@@ -140,7 +132,7 @@ def _member(award: Award) -> User:
 
 
 def _offered(finance: User, award: Award) -> None:
-    offers.send_offer(finance, award, _link)
+    offers.send_offer(finance, award, award_link)
 
 
 def _accepted(finance: User, award: Award) -> None:
@@ -150,8 +142,8 @@ def _accepted(finance: User, award: Award) -> None:
         member,
         award,
         offers.Acceptance(full_name=member.full_name, role="Treasurer", confirmed=True),
-        _link,
-        _bank_link,
+        award_link,
+        bank_details_link,
     )
 
 
@@ -168,8 +160,8 @@ def _accepted_on_paper(finance: User, award: Award) -> None:
             signed_on=uk_today(),
             scan=FileStorage(io.BytesIO(scan), "signed-acceptance.pdf", "application/pdf"),
         ),
-        _link,
-        _bank_link,
+        award_link,
+        bank_details_link,
     )
     _bank_details(_member(award), award)
 
@@ -194,7 +186,7 @@ def _approved(finance: User, finance2: User, payment) -> None:
 
 def _paid(finance: User, finance2: User, payment, reference: str) -> None:
     _approved(finance, finance2, payment)
-    payments.mark_paid(finance, payment, uk_today(), reference, link=_link(payment.award))
+    payments.mark_paid(finance, payment, uk_today(), reference, link=award_link(payment.award))
 
 
 def _active_waiting_on_report(finance: User, finance2: User, award: Award) -> None:
@@ -213,7 +205,7 @@ def _varied_then_bank_changed(finance: User, finance2: User, award: Award) -> No
             amount_change_pence=50_000,
         ),
     )
-    variations.approve(finance2, variation, link=_link(award))
+    variations.approve(finance2, variation, link=award_link(award))
     _bank_details(_member(award), award)  # a change: pending payments go on hold
 
 

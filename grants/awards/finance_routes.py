@@ -35,7 +35,7 @@ from grants.awards.finance_forms import (
 )
 from grants.awards.ledger import money_of
 from grants.awards.models import Award, VariationKind, VariationStatus
-from grants.awards.pages import award_page
+from grants.awards.pages import award_link, award_page
 from grants.errors import (
     DomainError,
     InvalidInput,
@@ -278,8 +278,7 @@ def decide_variation(variation_id: int, decision: str):
     if ConfirmForm().validate_on_submit():
         try:
             if decision == "approve":
-                link = url_for("awards.show", award_id=award.id, _external=True)
-                variations.approve(current_user, found, link=link)
+                variations.approve(current_user, found, link=award_link(award))
                 flash("The variation has been approved and the group told", "success")
             else:
                 variations.reject(current_user, found)

@@ -3,7 +3,7 @@ it; both download the issued documents."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from grants.awards import (
@@ -28,7 +28,7 @@ from grants.awards.offer_forms import (
     TermsForm,
     WithdrawForm,
 )
-from grants.awards.pages import award_page
+from grants.awards.pages import award_link, award_page, bank_details_link
 from grants.awards.states import AwardStatus
 from grants.errors import DomainError, InvalidInput, NotFound, add_to_form, flash_refusal
 from grants.extensions import db
@@ -41,17 +41,6 @@ from grants.permissions import Permission, requires, signed_in
 bp = Blueprint("awards", __name__, url_prefix="/awards")
 FINANCE = Permission.MANAGE_PAYMENTS
 STATUS_VALUES = frozenset(s.value for s in AwardStatus)
-
-
-def _award_link(award: Award) -> str:
-    return url_for("awards.show", award_id=award.id, _external=True)
-
-
-def bank_details_link(award: Award) -> str:
-    """Where the group gives its bank details once it has accepted."""
-    if "payments.bank_details" in current_app.view_functions:
-        return url_for("payments.bank_details", award_id=award.id, _external=True)
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/payments/awards/{award.id}/bank-details"
 
 
 def _to_award(award: Award):
@@ -158,7 +147,7 @@ def send_offer(award_id: int):
     award = _finance_award(award_id)
     if ConfirmForm().validate_on_submit():
         try:
-            offers.send_offer(current_user, award, _award_link)
+            offers.send_offer(current_user, award, award_link)
             flash(_sent_message(award, "The offer has been sent"), "success")
         except DomainError as error:
             flash_refusal(error)
@@ -185,7 +174,7 @@ def reissue(award_id: int):
                 current_user,
                 award,
                 form.reason.data,
-                _award_link,
+                award_link,
                 seen_version=whole_number(form.seen_version.data),
             )
             flash(_sent_message(award, "The offer has been reissued"), "success")
@@ -203,7 +192,7 @@ def withdraw(award_id: int):
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            offers.withdraw(current_user, award, form.reason.data, _award_link)
+            offers.withdraw(current_user, award, form.reason.data, award_link)
             flash("The award has been withdrawn", "success")
             return _to_award(award)
         except DomainError as error:
@@ -236,7 +225,7 @@ def paper_acceptance(award_id: int):
     if form.validate_on_submit():
         try:
             offers.record_paper_acceptance(
-                current_user, award, form.answer(), _award_link, bank_details_link
+                current_user, award, form.answer(), award_link, bank_details_link
             )
             flash("The acceptance has been recorded and the agreement countersigned", "success")
             return _to_award(award)
@@ -267,7 +256,7 @@ def accept(award_id: int):
         return _to_award(award)
     if form.validate_on_submit():
         try:
-            offers.accept(current_user, award, form.answer(), _award_link, bank_details_link)
+            offers.accept(current_user, award, form.answer(), award_link, bank_details_link)
             flash("You have accepted the grant. Next, give your bank details", "success")
             return _to_award(award)
         except DomainError as error:

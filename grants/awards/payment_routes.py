@@ -25,7 +25,7 @@ from grants.awards import access, bank, payments
 from grants.awards import runs as payment_runs
 from grants.awards.bank_forms import BankDetailsForm, RevealForm, VerifyForm
 from grants.awards.models import BankDetails, Payment
-from grants.awards.pages import award_page
+from grants.awards.pages import award_link, award_page
 from grants.awards.payment_forms import ConfirmForm, PaidForm, ReasonForm, RunForm
 from grants.awards.states import PaymentStatus
 from grants.clock import uk_today
@@ -38,10 +38,6 @@ from grants.permissions import Permission, requires, signed_in
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 FINANCE = Permission.MANAGE_PAYMENTS
 STATUSES = {s.value: s for s in PaymentStatus}
-
-
-def _award_link(award) -> str:
-    return url_for("awards.show", award_id=award.id, _external=True)
 
 
 def _payment_for_action(payment_id: int) -> Payment:
@@ -138,7 +134,7 @@ def mark_paid(payment_id: int):
                 payment,
                 form.paid_on.data,
                 form.remittance_reference.data,
-                link=_award_link(payment.award),
+                link=award_link(payment.award),
             )
             flash("Payment recorded as paid; the group has been told", "success")
             return _to_payment(payment)
