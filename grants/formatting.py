@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, current_app
 from markupsafe import Markup
@@ -63,6 +63,11 @@ def one_decimal(value: float | None) -> Markup:
     return Markup("–" if value is None else f"{value:.1f}")
 
 
+def long_date(day: date | None) -> str:
+    """A date as people write it: "1 January 2027"; nothing when there is none."""
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
 def blank_if_none(value):
     """Jinja's finalize hook: a missing value prints as nothing, never as the word "None"."""
     return "" if value is None else value
@@ -73,6 +78,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_pence, "money")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(pluralise, "pluralise")
+    app.add_template_filter(long_date, "long_date")
     app.add_template_filter(one_decimal, "one_decimal")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(with_article, "with_article")

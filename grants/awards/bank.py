@@ -30,6 +30,7 @@ from grants.clock import uk_today, utcnow
 from grants.email import queue_email
 from grants.errors import DomainError, InvalidInput, NotAllowed
 from grants.extensions import db
+from grants.formatting import long_date
 from grants.organisations.models import Organisation
 from grants.organisations.services import is_member, memberships_of
 from grants.permissions import Permission
@@ -170,7 +171,7 @@ def enter(
 
 
 def _hold_pending(actor: User, organisation_id: int) -> None:
-    reason = f"Bank details changed on {uk_today():%-d %B %Y}: waiting for them to be verified"
+    reason = f"Bank details changed on {long_date(uk_today())}: waiting for them to be verified"
     for payment in _group_payments(organisation_id, Payment.status.in_(PENDING)):
         PAYMENTS.check(payment.status, PaymentStatus.HELD, Actor.SYSTEM)
         before = payment.audit_view()

@@ -20,7 +20,7 @@ from grants.awards.models import Award, BankDetails, Payment
 from grants.awards.states import IN_FORCE, AwardStatus, PaymentStatus
 from grants.clock import uk_today, utc_to_uk
 from grants.extensions import db
-from grants.formatting import pluralise
+from grants.formatting import long_date, pluralise
 
 CAP = 10
 DUE_SOON = timedelta(days=7)
@@ -51,10 +51,6 @@ def days_ago(since: datetime | date | None, today: date) -> str:
     if days <= 0:
         return "today"
     return "yesterday" if days == 1 else f"{days} days ago"
-
-
-def long_date(day: date | None) -> str:
-    return day.strftime("%-d %b %Y") if day else ""
 
 
 @dataclass

@@ -45,6 +45,7 @@ from grants.errors import (
     flash_refusal,
 )
 from grants.extensions import db
+from grants.formatting import long_date
 from grants.funds.models import Fund, Round
 from grants.money import format_pence
 from grants.numbers import whole_number
@@ -222,7 +223,7 @@ def _variation_form(award: Award, kind: VariationKind):
         form.payment_id.choices = [
             (
                 str(p.id),
-                f"Instalment {p.number}: {format_pence(p.amount_pence)}, due {p.due_on:%-d %b %Y}",
+                f"Instalment {p.number}: {format_pence(p.amount_pence)}, due {long_date(p.due_on)}",
             )
             for p in variations.schedulable_payments(award)
         ]

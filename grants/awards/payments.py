@@ -34,7 +34,7 @@ from grants.awards.states import IN_FORCE, PAYMENTS, PENDING, Actor, AwardStatus
 from grants.clock import uk_today, utc_to_uk, utcnow
 from grants.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from grants.extensions import db
-from grants.formatting import pluralise
+from grants.formatting import long_date, pluralise
 from grants.money import format_pence
 from grants.permissions import Permission
 from grants.transaction import claim
@@ -354,7 +354,7 @@ def payments_query(status: PaymentStatus | None = None):
 def group_view(payment: Payment) -> str:
     """What the group reads about an instalment: plain words, no internal steps or names."""
     if payment.status == P.PAID:
-        return f"Paid on {payment.paid_on:%-d %B %Y}" if payment.paid_on else "Paid"
+        return f"Paid on {long_date(payment.paid_on)}" if payment.paid_on else "Paid"
     if payment.status == P.SENT:
         return "Being paid"
     if payment.status == P.CANCELLED:
@@ -363,11 +363,11 @@ def group_view(payment: Payment) -> str:
         return "Waiting for us to check your new bank details"
     if payment.status == P.SCHEDULED and not condition_met(payment):
         kind = REPORT_FOR_CONDITION.get(payment.release_condition)
-        planned = f"planned for {payment.due_on:%-d %B %Y}"
+        planned = f"planned for {long_date(payment.due_on)}"
         if kind is not None:
             return f"Paid after your {kind.label.lower()} is accepted, {planned}"
         return f"Paid after you accept the grant agreement, {planned}"
-    return f"Due on {payment.due_on:%-d %B %Y}"
+    return f"Due on {long_date(payment.due_on)}"
 
 
 def section_for(viewer: User, award: Award) -> dict | None:

@@ -29,6 +29,7 @@ from grants.awards.states import PAYMENTS, Actor, PaymentStatus
 from grants.clock import utcnow
 from grants.errors import DomainError
 from grants.extensions import db
+from grants.formatting import long_date
 from grants.transaction import claim
 
 CSV_HEADER = ("payee", "sort_code", "account_number", "amount", "reference")
@@ -86,7 +87,7 @@ def create_run(actor: User, due_by: date | None) -> RunResult:
         raise DomainError("Enter the date payments must be due by", field="due_by")
     included, left_out = candidates(actor, due_by)
     if not included:
-        raise DomainError(f"No approved payments are due by {due_by:%-d %B %Y}", field="due_by")
+        raise DomainError(f"No approved payments are due by {long_date(due_by)}", field="due_by")
     run = PaymentRun(due_by=due_by, total_pence=0, payment_count=0, created_by_id=actor.id)
     db.session.add(run)
     db.session.flush()
@@ -103,7 +104,7 @@ def create_run(actor: User, due_by: date | None) -> RunResult:
         audit.record(actor, "payment.sent", payment, before=before, after=payment.audit_view())
         sent.append(payment)
     if not sent:  # another run took them all a moment ago; the request rolls back
-        raise DomainError(f"No approved payments are due by {due_by:%-d %B %Y}", field="due_by")
+        raise DomainError(f"No approved payments are due by {long_date(due_by)}", field="due_by")
     run.total_pence = sum(p.amount_pence for p in sent)
     run.payment_count = len(sent)
     db.session.flush()

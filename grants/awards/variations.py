@@ -37,6 +37,7 @@ from grants.awards.states import PAYMENTS, Actor, PaymentStatus
 from grants.clock import uk_today, utcnow
 from grants.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from grants.extensions import db
+from grants.formatting import long_date
 from grants.money import format_pence
 from grants.permissions import Permission
 
@@ -107,9 +108,7 @@ def proposal_errors(award: Award, proposal: Proposal) -> dict[str, str]:
         if proposal.new_end_date is None:
             problems["new_end_date"] = "Enter the new end date"
         elif proposal.new_end_date <= award.end_date:
-            problems["new_end_date"] = (
-                f"The new end date must be after {award.end_date.strftime('%-d %B %Y')}"
-            )
+            problems["new_end_date"] = f"The new end date must be after {long_date(award.end_date)}"
     elif proposal.kind == VariationKind.SCHEDULE:
         if proposal.payment_id not in {p.id for p in schedulable_payments(award)}:
             problems["payment_id"] = "Choose an instalment that has not been raised yet"
@@ -301,9 +300,9 @@ def describe(variation: Variation) -> str:
         verb = "Increase" if change > 0 else "Decrease"
         return f"{verb} the amount by {format_pence(abs(change))}"
     if variation.kind == VariationKind.END_DATE:
-        return f"End on {variation.new_end_date.strftime('%-d %B %Y')}"
+        return f"End on {long_date(variation.new_end_date)}"
     number = variation.payment.number if variation.payment else "?"
-    return f"Instalment {number} due on {variation.new_due_on.strftime('%-d %B %Y')}"
+    return f"Instalment {number} due on {long_date(variation.new_due_on)}"
 
 
 def awaiting_decision():
