@@ -15,8 +15,8 @@ from sqlalchemy.orm import joinedload
 from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
-from grants.awards.models import Payment
-from grants.awards.states import PaymentStatus
+from grants.awards.models import Award, BankDetails, Payment
+from grants.awards.states import IN_FORCE, AwardStatus, PaymentStatus
 from grants.clock import uk_today
 from grants.extensions import db
 from grants.funds.models import Round
@@ -44,6 +44,8 @@ class Home:
     scoring: Progress | None = None
     # A finance officer's payments to approve (raised by someone else) and overdue payments.
     finance: FinanceWaiting | None = None
+    # What the person's groups must do about their grants: accept an offer, give bank details.
+    grant_steps: list[GrantStep] = field(default_factory=list)
 
     @property
     def is_panel_member(self) -> bool:
@@ -64,6 +66,45 @@ class Home:
 
 
 @dataclass
+class GrantStep:
+    award: Award
+    needs_bank_details: bool  # otherwise: an offer waiting to be accepted
+
+
+def _grant_steps(groups: list[Organisation]) -> list[GrantStep]:
+    """Offers waiting for the group's answer, and accepted grants the group has not yet given
+    bank details for, in two queries."""
+    ids = [group.id for group in groups]
+    awards = list(
+        db.session.scalars(
+            select(Award)
+            .where(
+                Award.organisation_id.in_(ids),
+                Award.status.in_([AwardStatus.OFFERED, *IN_FORCE]),
+            )
+            .options(joinedload(Award.application))
+            .order_by(Award.id)
+        )
+    )
+    with_details = set(
+        db.session.scalars(
+            select(BankDetails.organisation_id).where(
+                BankDetails.organisation_id.in_(ids), BankDetails.replaced_at.is_(None)
+            )
+        )
+    )
+    today = uk_today()
+    steps = []
+    for award in awards:
+        if award.status == AwardStatus.OFFERED:
+            if award.offer_expires_on is None or award.offer_expires_on >= today:
+                steps.append(GrantStep(award, needs_bank_details=False))
+        elif award.organisation_id not in with_details:
+            steps.append(GrantStep(award, needs_bank_details=True))
+    return steps
+
+
+@dataclass
 class FinanceWaiting:
     to_approve: int
     overdue: int
@@ -74,9 +115,14 @@ def _finance_waiting(user: User) -> FinanceWaiting:
     to_approve = select(func.count(Payment.id)).where(
         Payment.status == PaymentStatus.RAISED, Payment.raised_by_id != user.id
     )
-    overdue = select(func.count(Payment.id)).where(
-        Payment.due_on < uk_today(),
-        Payment.status.not_in([PaymentStatus.PAID, PaymentStatus.CANCELLED]),
+    overdue = (
+        select(func.count(Payment.id))
+        .join(Payment.award)
+        .where(
+            Award.status.in_(IN_FORCE),
+            Payment.due_on < uk_today(),
+            Payment.status.not_in([PaymentStatus.PAID, PaymentStatus.CANCELLED]),
+        )
     )
     return FinanceWaiting(
         to_approve=db.session.scalar(to_approve) or 0, overdue=db.session.scalar(overdue) or 0
@@ -94,6 +140,7 @@ def _group_applications(user: User):
 def home_for(user: User) -> Home:
     home = Home(user=user, groups=groups_of(user))
     if home.groups:
+        home.grant_steps = _grant_steps(home.groups)
         query = _group_applications(user)
         home.application_count = db.session.scalar(
             select(func.count()).select_from(query.subquery())

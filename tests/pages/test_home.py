@@ -152,3 +152,24 @@ def test_the_home_page_makes_the_same_number_of_queries_whatever_there_is(client
         _applications(group, 3, status=ApplicationStatus.SUBMITTED)
     db.session.commit()
     assert count_queries(lambda: client.get("/home")) == few
+
+
+def test_a_group_is_told_of_an_offer_to_accept_then_of_bank_details_to_give(client, reference_data):
+    from grants.awards import offers
+    from tests.awards.factories import finance_officer, released_award
+
+    funded = released_award(250_000)
+    offers.send_offer(finance_officer(), funded.award, lambda a: "/")
+    sign_in(client, funded.member)
+    text = soup_of(client.get("/home")).get_text(" ", strip=True)
+    assert "Your grant offer of £2,500" in text and "accept or decline it by" in text
+    offers.accept(
+        funded.member,
+        funded.award,
+        offers.Acceptance(full_name="Sam Signer", role="Chair", confirmed=True),
+        lambda a: "/",
+    )
+    sign_in(client, funded.member)
+    page = soup_of(client.get("/home"))
+    link = page.find("a", string=lambda s: s and s.startswith("Give your bank details"))
+    assert link["href"] == f"/payments/awards/{funded.award.id}/bank-details"
