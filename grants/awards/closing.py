@@ -7,12 +7,12 @@ finally spent (paid less money returned), so the rest goes back to the round's b
 
 from __future__ import annotations
 
-from grants import audit, transaction
+from grants import transaction
 from grants.accounts.models import User
-from grants.awards import services
+from grants.awards import payments, services
 from grants.awards.access import check_finance
 from grants.awards.models import Award
-from grants.awards.states import AWARDS, PAYMENTS, Actor, AwardStatus, PaymentStatus
+from grants.awards.states import AWARDS, Actor, AwardStatus, PaymentStatus
 from grants.clock import utcnow
 from grants.errors import DomainError, InvalidInput
 from grants.extensions import db
@@ -64,17 +64,15 @@ def close(actor: User, award: Award, outcome: AwardStatus | None, reason: str | 
         )
     for payment in award.payments:
         if payment.status in CANCELLABLE:
-            before = payment.audit_view()
-            PAYMENTS.check(payment.status, PaymentStatus.CANCELLED, Actor.FINANCE)
-            payment.status = PaymentStatus.CANCELLED
-            payment.status_changed_at = utcnow()
-            payment.cancelled_reason = CLOSED_REASON
-            db.session.flush()
-            audit.record(
-                actor, "payment.cancelled", payment, before=before, after=payment.audit_view()
-            )
-    award.ended_reason = reason
-    award.ended_at = utcnow()
-    award.ended_by_id = actor.id
-    services.move(actor, award, outcome, Actor.FINANCE, action="award.closed")
+            payments.cancel(actor, payment, CLOSED_REASON)
+    services.move(
+        actor,
+        award,
+        outcome,
+        Actor.FINANCE,
+        action="award.closed",
+        ended_reason=reason,
+        ended_at=utcnow(),
+        ended_by_id=actor.id,
+    )
     return award

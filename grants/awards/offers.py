@@ -19,10 +19,11 @@ from grants.accounts.models import User
 from grants.applications.services import email_group
 from grants.awards import access, documents, schedule, services
 from grants.awards.models import Award, AwardDocument, DocumentKind
-from grants.awards.states import AWARDS, Actor, AwardStatus
+from grants.awards.states import Actor, AwardStatus
 from grants.clock import uk_to_utc, uk_today, utc_to_uk, utcnow
 from grants.errors import DomainError, InvalidInput
 from grants.extensions import db
+from grants.formatting import long_date
 from grants.transaction import claim
 
 S = AwardStatus
@@ -47,10 +48,6 @@ def is_awaiting_acceptance(award: Award) -> bool:
     return award.status == S.OFFERED and not has_lapsed(award)
 
 
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _text_errors(values: dict[str, tuple[str | None, str, str, int]]) -> tuple[dict, dict]:
     """Stripped answers, and a message for each one missing or too long:
     ``{field: (answer, what to enter, its name, limit)}``."""
@@ -62,21 +59,6 @@ def _text_errors(values: dict[str, tuple[str | None, str, str, int]]) -> tuple[d
         elif len(cleaned[field]) > limit:
             errors[field] = f"{label} must be {limit:,} characters or fewer"
     return cleaned, errors
-
-
-def _move(
-    actor: User | None, award: Award, target: AwardStatus, who: Actor, action: str, **changes
-) -> None:
-    """Move the award through its life cycle, making ``changes`` with the move, audited as one
-    event whose before and after both tell the whole story (``services.move`` records only the
-    status change)."""
-    AWARDS.check(award.status, target, who)
-    before = award.audit_view()
-    award.status = target
-    for name, value in changes.items():
-        setattr(award, name, value)
-    db.session.flush()
-    audit.record(actor, action, award, before=before, after=award.audit_view())
 
 
 def _claim(award: Award, status: AwardStatus, lost: str) -> None:
@@ -92,7 +74,7 @@ def acceptance_refusal(award: Award) -> DomainError:
         return DomainError(ALREADY_ACCEPTED)
     if has_lapsed(award) or award.status == S.EXPIRED:
         return DomainError(
-            f"This offer expired on {_long_date(award.offer_expires_on)}. "
+            f"This offer expired on {long_date(award.offer_expires_on)}. "
             f"Contact {award.round.fund.funder_name} if you still want the grant"
         )
     if award.status == S.PREPARING:
@@ -135,12 +117,12 @@ def send_offer(actor: User, award: Award, link_for: Link) -> AwardDocument:
     _claim(award, S.PREPARING, ALREADY_SENT)
     services.check_budget(award, award.current_amount_pence)
     document = _issue(actor, award, link_for)
-    _move(
+    services.move(
         actor,
         award,
         S.OFFERED,
         Actor.FINANCE,
-        "award.offered",
+        action="award.offered",
         offered_at=utcnow(),
         offered_by_id=actor.id,
     )
@@ -230,12 +212,12 @@ def accept(
         raise InvalidInput(errors)
     _claim(award, S.OFFERED, ALREADY_ACCEPTED)
     offer = documents.latest(award, DocumentKind.OFFER)
-    _move(
+    services.move(
         actor,
         award,
         S.ACCEPTED,
         Actor.GROUP,
-        "award.accepted",
+        action="award.accepted",
         accepted_at=utcnow(),
         accepted_by_id=actor.id,
         signatory_name=cleaned["full_name"],
@@ -257,12 +239,12 @@ def signed_on_errors(award: Award, signed_on: date | None) -> dict[str, str]:
         return {"signed_on": "The date signed must be today or in the past"}
     if offered_on and signed_on < offered_on:
         return {
-            "signed_on": f"The date signed must be on or after {_long_date(offered_on)}, "
+            "signed_on": f"The date signed must be on or after {long_date(offered_on)}, "
             "when the offer was sent"
         }
     if award.offer_expires_on and signed_on > award.offer_expires_on:
         return {
-            "signed_on": f"The offer expired on {_long_date(award.offer_expires_on)}, "
+            "signed_on": f"The offer expired on {long_date(award.offer_expires_on)}, "
             "before this date"
         }
     return {}
@@ -297,12 +279,12 @@ def record_paper_acceptance(
         raise InvalidInput(errors)
     _claim(award, S.OFFERED, "The offer has already been answered")
     offer = documents.latest(award, DocumentKind.OFFER)
-    _move(
+    services.move(
         actor,
         award,
         S.ACCEPTED,
         Actor.FINANCE,
-        "award.accepted_on_paper",
+        action="award.accepted_on_paper",
         accepted_at=uk_to_utc(answer.signed_on, time(12)),
         accepted_by_id=None,
         signatory_name=cleaned["full_name"],
@@ -328,12 +310,12 @@ def _end(
     if errors:
         raise InvalidInput(errors)
     _claim(award, award.status, lost)
-    _move(
+    services.move(
         actor,
         award,
         target,
         who,
-        action,
+        action=action,
         ended_reason=cleaned["reason"],
         ended_at=utcnow(),
         ended_by_id=actor.id,
@@ -412,7 +394,9 @@ def expire_due(today: date, link_for: Link | None = None) -> list[Award]:
     for award in due:
         if not claim(award, status=S.OFFERED):
             continue
-        _move(None, award, S.EXPIRED, Actor.SYSTEM, "award.expired", ended_at=utcnow())
+        services.move(
+            None, award, S.EXPIRED, Actor.SYSTEM, action="award.expired", ended_at=utcnow()
+        )
         _email(
             award,
             "Your grant offer has expired",

@@ -201,11 +201,16 @@ def record_report_accepted(actor: User | None, report: ReportDue) -> None:
         )
 
 
-def move(actor: User, award: Award, target: AwardStatus, who: Actor, *, action: str) -> None:
-    """Move the award through its life cycle and audit it."""
+def move(
+    actor: User | None, award: Award, target: AwardStatus, who: Actor, *, action: str, **changes
+) -> None:
+    """Move the award through its life cycle, making ``changes`` (who accepted, why it closed)
+    with the move, audited as one event whose before and after tell the whole story."""
     AWARDS.check(award.status, target, who)
     before = award.audit_view()
     award.status = target
+    for name, value in changes.items():
+        setattr(award, name, value)
     db.session.flush()
     audit.record(actor, action, award, before=before, after=award.audit_view())
 
