@@ -32,8 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 MISSING_CHROMIUM = "Chromium not installed: apt-get install chromium to run browser tests"
-# Short enough that a broken page fails the test in seconds rather than hanging the suite.
-TIMEOUT_MS = 5_000
+# Short enough that a broken page fails the test in seconds rather than hanging the suite; long
+# enough for a page that draws a PDF (accepting a grant) on a busy two-core machine.
+TIMEOUT_MS = 15_000
 
 
 def chromium_path() -> str | None:
