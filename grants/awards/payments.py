@@ -283,6 +283,13 @@ def _since(moment, today: date) -> str:
     return "since today" if days <= 0 else f"for {pluralise(days, 'day')}"
 
 
+# Why nothing can be paid yet, before the agreement is accepted.
+NOT_IN_FORCE = {
+    AwardStatus.PREPARING: "The offer has not been sent yet",
+    AwardStatus.OFFERED: "Waiting for the group to accept the offer",
+}
+
+
 def describe_wait(payment: Payment, viewer: User | None, today: date, *, details=_UNSET) -> str:
     """What the payment is waiting for, and on whom, in words ("Awaiting approval by another
     finance officer for 3 days"). ``details`` is the group's current bank details when the
@@ -291,7 +298,8 @@ def describe_wait(payment: Payment, viewer: User | None, today: date, *, details
     status = payment.status
     if status == P.SCHEDULED:
         if award.status not in IN_FORCE:
-            return payment.release_condition.label  # "When the interim report is accepted"
+            stage = NOT_IN_FORCE.get(award.status, f"The award is {award.status.label.lower()}")
+            return f"{stage}; paid {payment.release_condition.label.lower()}"
         if not condition_met(payment):
             kind = REPORT_FOR_CONDITION[payment.release_condition]
             return f"Waiting for the {kind.label.lower()} to be accepted"

@@ -122,7 +122,7 @@ def test_finance_sees_the_award_with_staff_wording_and_actions(client, funded, f
     html = _page(client.get(f"/awards/{funded.award.id}"))
     assert f"Award to {funded.award.organisation.name}" in html
     assert "Send the offer" in html and "Change the amount, dates or conditions" in html
-    assert "Paid from" in html and "When the interim report is accepted" in html
+    assert "Paid from" in html and "paid when the interim report is accepted" in html
     assert "Final report" in html
 
 

@@ -266,8 +266,12 @@ def test_what_each_payment_waits_for():
     today = uk_today()
     first = funded.award.payments[0]
     wait = payments.describe_wait
-    assert wait(first, finance, today) == "When the agreement is accepted"
-    assert wait(funded.award.payments[1], finance, today) == "When the interim report is accepted"
+    assert wait(first, finance, today) == (
+        "The offer has not been sent yet; paid when the agreement is accepted"
+    )
+    assert wait(funded.award.payments[1], finance, today).endswith(
+        "; paid when the interim report is accepted"
+    )
     accept(funded.award)
     assert wait(first, finance, today) == "Waiting for the group to give its bank details"
     details = enter_details(funded.member, funded.award)
