@@ -325,8 +325,10 @@ def describe_wait(payment: Payment, viewer: User | None, today: date, *, details
             payment.status_changed_at, today
         )
     if status == P.HELD:
-        who = payment.held_by.full_name if payment.held_by else "the service"
         since = _since(payment.status_changed_at, today)
+        if payment.hold_kind == HoldKind.BANK_DETAILS_CHANGED:  # held by the change, not a person
+            return f"On hold {since}: {payment.hold_reason}"
+        who = payment.held_by.full_name if payment.held_by else "a finance officer"
         return f"On hold {since}, held by {who}: {payment.hold_reason}"
     return ""
 
