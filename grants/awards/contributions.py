@@ -65,6 +65,17 @@ def committed_from(contribution: Contribution) -> int:
     return sum(m.committed_pence for m in award_money(Award.contribution_id == contribution.id))
 
 
+def named_by_awards(fund: Fund) -> set[int]:
+    """The fund's contributions some award is paid from (they cannot be removed), in one query."""
+    return set(
+        db.session.scalars(
+            select(Award.contribution_id)
+            .join(Contribution, Contribution.id == Award.contribution_id)
+            .where(Contribution.fund_id == fund.id)
+        )
+    )
+
+
 def names_it(contribution: Contribution) -> bool:
     return (
         db.session.scalar(select(Award.id).where(Award.contribution_id == contribution.id).limit(1))

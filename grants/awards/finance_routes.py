@@ -111,6 +111,7 @@ def fund(fund_id: int):
         ledger=ledger,
         budget=fund.budget_pence,
         rounds_total=contributions.rounds_total(fund),
+        named=contributions.named_by_awards(fund),
         confirm_form=ConfirmForm(),
     )
 

@@ -177,3 +177,15 @@ def test_the_programme_officers_fund_page_lists_contributions_read_only(client, 
     page = client.get(f"/funds/{fund.id}").get_data(as_text=True)
     assert "Contributions" in page and "GB-LAE-WGN" in page
     assert "/finance/funds" not in page
+
+
+def test_the_fund_page_offers_no_remove_button_for_a_contribution_awards_are_paid_from(
+    client, fund
+):
+    finance = finance_officer()
+    named, spare = contributions.add(finance, fund, nhs()), contributions.add(finance, fund, nhs())
+    db.session.scalar(select(Award)).contribution_id = named.id
+    sign_in(client, finance)
+    page = soup_of(client.get(f"/finance/funds/{fund.id}"))
+    assert page.find(id=f"remove-{named.id}") is None
+    assert page.find(id=f"remove-{spare.id}") is not None
