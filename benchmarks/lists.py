@@ -15,7 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -31,7 +31,7 @@ from grants.applications.models import Application, application_neighbourhood  #
 from grants.applications.states import ApplicationStatus  # noqa: E402
 from grants.clock import utcnow  # noqa: E402
 from grants.extensions import db  # noqa: E402
-from grants.funds.models import Fund, Round  # noqa: E402
+from grants.funds.models import Contribution, Fund, Round  # noqa: E402
 from grants.organisations import services as organisations  # noqa: E402
 from grants.permissions import Role  # noqa: E402
 from grants.reference import importer  # noqa: E402
@@ -74,7 +74,17 @@ def prepare():
     from tests.factories import group_details
 
     group = organisations.create_group(applicant, group_details())
-    fund = Fund(name="Benchmark fund", total_budget_pence=10**9)
+    fund = Fund(
+        name="Benchmark fund",
+        contributions=[
+            Contribution(
+                contributor_name="Wigan Council",
+                contributor_org_id="GB-LAE-WGN",
+                amount_pence=10**9,
+                received_on=date(2026, 4, 1),
+            )
+        ],
+    )
     round_ = Round(
         fund=fund,
         slug="bench",
