@@ -30,12 +30,11 @@ from grants.clock import utcnow
 from grants.errors import DomainError
 from grants.extensions import db
 from grants.formatting import long_date
+from grants.screening.export import csv_pounds, neutralise
 from grants.transaction import claim
 
 CSV_HEADER = ("payee", "sort_code", "account_number", "amount", "reference")
 BACS_REFERENCE_MAX = 18
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -175,18 +174,9 @@ def bacs_reference(payment: Payment) -> str:
     return reference[-BACS_REFERENCE_MAX:]
 
 
-def pounds(pence: int) -> str:
-    """1234 -> '12.34': whole pence, never a float."""
-    return f"{pence // 100}.{pence % 100:02d}"
-
-
-def _safe(cell: str) -> str:
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
-
-
 def _line(cells) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([_safe(str(c)) for c in cells])
+    csv.writer(buffer, lineterminator="\r\n").writerow([neutralise(str(c)) for c in cells])
     return buffer.getvalue()
 
 
@@ -210,7 +200,7 @@ def run_csv(actor: User, run: PaymentRun) -> Iterator[str]:
                 account.account_name,
                 account.sort_code,
                 account.account_number,
-                pounds(payment.amount_pence),
+                csv_pounds(payment.amount_pence),
                 bacs_reference(payment),
             )
         )

@@ -121,7 +121,8 @@ def test_cells_a_spreadsheet_would_run_are_defused():
     run = runs.create_run(ready.raiser, FAR).run
     line = _csv(ready, run).splitlines()[1]
     assert line.startswith('"\'=HYPERLINK(""x"")"')
-    assert runs.pounds(5) == "0.05" and runs.pounds(100) == "1.00" and runs.pounds(0) == "0.00"
+    assert runs.csv_pounds(5) == "0.05" and runs.csv_pounds(100) == "1.00"
+    assert runs.csv_pounds(0) == "0.00"
 
 
 def test_the_file_is_refused_when_the_details_changed_after_the_run():
