@@ -33,6 +33,7 @@ def is_member_of_group(user: User, application: Application) -> bool:
                 exists().where(
                     Membership.organisation_id == application.organisation_id,
                     Membership.user_id == user.id,
+                    Membership.current(),
                 )
             )
         )

@@ -15,7 +15,7 @@ def applications_query(user: User):
     return (
         select(Application)
         .join(Membership, Membership.organisation_id == Application.organisation_id)
-        .where(Membership.user_id == user.id)
+        .where(Membership.user_id == user.id, Membership.current())
         .options(joinedload(Application.round), joinedload(Application.organisation))
         .order_by(Application.created_at.desc(), Application.id.desc())
     )

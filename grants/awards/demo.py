@@ -122,7 +122,11 @@ def _nhs_contribution(round_: Round, actor: User) -> Contribution:
 def _award_of(awards: list[Award], email: str) -> Award:
     user = _user(email)
     groups = set(
-        db.session.scalars(select(Membership.organisation_id).where(Membership.user_id == user.id))
+        db.session.scalars(
+            select(Membership.organisation_id).where(
+                Membership.user_id == user.id, Membership.current()
+            )
+        )
     )
     return next(a for a in awards if a.organisation_id in groups)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, or_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.clock import utcnow
@@ -107,8 +107,13 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     main_contact = relationship("User", foreign_keys=[main_contact_id])
+    # Current members only; ended memberships stay in the table as the group's history.
     memberships = relationship(
-        "Membership", back_populates="organisation", cascade="all, delete-orphan"
+        "Membership",
+        primaryjoin="and_(Membership.organisation_id == Organisation.id,"
+        " Membership.ended_at.is_(None))",
+        back_populates="organisation",
+        cascade="all, delete-orphan",
     )
 
     @property
@@ -145,16 +150,47 @@ class Organisation(db.Model):
 
 
 class Membership(db.Model):
+    """A person's time in a group. A membership is ended, never deleted, so the conflict rule can
+    ask who belonged to a group at any time since an application was made (someone who leaves,
+    scores their group's bid and rejoins is still conflicted). A rejoin is a new row."""
+
     __tablename__ = "membership"
-    __table_args__ = (UniqueConstraint("organisation_id", "user_id", name="uq_membership_pair"),)
+    __table_args__ = (
+        Index(
+            "uq_membership_pair",
+            "organisation_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+        CheckConstraint("ended_at IS NULL OR ended_at >= joined_at", name="ends_after_joining"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     organisation = relationship(Organisation, back_populates="memberships")
-    user = relationship("User")
+    user = relationship("User", foreign_keys=[user_id])
+    ended_by = relationship("User", foreign_keys=[ended_by_id])
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+    @classmethod
+    def current(cls):
+        """SQL condition: the membership has not ended."""
+        return cls.ended_at.is_(None)
+
+    @classmethod
+    def held_since(cls, moment: datetime):
+        """SQL condition: the person was a member at some time from ``moment`` until now."""
+        return or_(cls.ended_at.is_(None), cls.ended_at >= moment)
 
 
 class GroupInvitation(InvitationMixin, db.Model):

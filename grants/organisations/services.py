@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -10,6 +11,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from grants import audit, invitations, transaction
 from grants.accounts.models import User
 from grants.accounts.services import LinkBuilder, normalise_email
+from grants.clock import utcnow
 from grants.email import queue_email
 from grants.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from grants.extensions import db
@@ -45,7 +47,9 @@ def is_member(user: User, organisation_id: int) -> bool:
         db.session.scalar(
             select(
                 exists().where(
-                    Membership.organisation_id == organisation_id, Membership.user_id == user.id
+                    Membership.organisation_id == organisation_id,
+                    Membership.user_id == user.id,
+                    Membership.current(),
                 )
             )
         )
@@ -74,7 +78,7 @@ def visible_groups_query(actor: User):
     """Groups the actor may see: all of them for staff, their own for everyone else."""
     query = select(Organisation).options(selectinload(Organisation.main_contact))
     if not actor.can(Permission.VIEW_ALL_GROUPS):
-        query = query.join(Membership).where(Membership.user_id == actor.id)
+        query = query.join(Membership).where(Membership.user_id == actor.id, Membership.current())
     return query.order_by(func.lower(Organisation.name), Organisation.id)
 
 
@@ -89,7 +93,7 @@ def memberships_of(organisation: Organisation) -> list[Membership]:
             select(Membership)
             .join(Membership.user)
             .options(contains_eager(Membership.user))
-            .where(Membership.organisation_id == organisation.id)
+            .where(Membership.organisation_id == organisation.id, Membership.current())
             .order_by(User.full_name, Membership.id)
         )
     )
@@ -97,7 +101,11 @@ def memberships_of(organisation: Organisation) -> list[Membership]:
 
 def has_members(organisation: Organisation) -> bool:
     return bool(
-        db.session.scalar(select(exists().where(Membership.organisation_id == organisation.id)))
+        db.session.scalar(
+            select(
+                exists().where(Membership.organisation_id == organisation.id, Membership.current())
+            )
+        )
     )
 
 
@@ -118,7 +126,7 @@ def groups_of(user: User) -> list[Organisation]:
         db.session.scalars(
             select(Organisation)
             .join(Membership, Membership.organisation_id == Organisation.id)
-            .where(Membership.user_id == user.id)
+            .where(Membership.user_id == user.id, Membership.current())
             .order_by(func.lower(Organisation.name), Organisation.id)
         )
     )
@@ -207,7 +215,11 @@ def invite_member(
     already = db.session.scalar(
         select(User.id)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation.id, User.email == email)
+        .where(
+            Membership.organisation_id == organisation.id,
+            Membership.current(),
+            User.email == email,
+        )
     )
     if already:
         raise DomainError("This person is already a member of the group", field="email")
@@ -299,7 +311,9 @@ def get_membership(actor: User, organisation: Organisation, membership_id: int) 
         raise NotAllowed("Only members of this group can remove members")
     membership = db.session.scalar(
         select(Membership).where(
-            Membership.id == membership_id, Membership.organisation_id == organisation.id
+            Membership.id == membership_id,
+            Membership.organisation_id == organisation.id,
+            Membership.current(),
         )
     )
     if membership is None:
@@ -309,7 +323,8 @@ def get_membership(actor: User, organisation: Organisation, membership_id: int) 
 
 def remove_member(actor: User, organisation: Organisation, membership_id: int) -> Membership:
     """A member removes someone from the group, or leaves it. The removed person loses access to
-    the group's applications at once.
+    the group's applications at once. The membership is ended, not deleted: the conflict rule
+    still counts the time the person belonged to the group.
 
     A group always keeps one member, or nobody could look after its applications. Two removals at
     once are put in order on the group's row, so the second counts the members the first left.
@@ -322,7 +337,8 @@ def remove_member(actor: User, organisation: Organisation, membership_id: int) -
     if not remaining:
         raise DomainError("You cannot remove the last member of a group. Invite someone else first")
     removed = membership.user
-    db.session.delete(membership)
+    membership.ended_at = utcnow()
+    membership.ended_by_id = actor.id
     if organisation.main_contact_id == removed.id:
         longest_standing = min(remaining, key=lambda other: (other.joined_at, other.id))
         organisation.main_contact_id = longest_standing.user_id
@@ -345,6 +361,25 @@ def remove_member(actor: User, organisation: Organisation, membership_id: int) -
         )
     db.session.flush()
     return membership
+
+
+def recently_ended_memberships(organisation: Organisation, days: int) -> list[Membership]:
+    """Memberships of the group ended in the last ``days`` days, with their people: someone just
+    removed is still told of changes that could take the group's money."""
+    since = utcnow() - timedelta(days=days)
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Membership.user)
+            .options(contains_eager(Membership.user))
+            .where(
+                Membership.organisation_id == organisation.id,
+                Membership.ended_at.is_not(None),
+                Membership.ended_at >= since,
+            )
+            .order_by(User.full_name, Membership.id)
+        )
+    )
 
 
 def membership_view(organisation: Organisation) -> dict:

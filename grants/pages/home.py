@@ -133,7 +133,7 @@ def _group_applications(user: User):
     return (
         select(Application)
         .join(Membership, Membership.organisation_id == Application.organisation_id)
-        .where(Membership.user_id == user.id)
+        .where(Membership.user_id == user.id, Membership.current())
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import and_, select
 
 from grants import audit, transaction
 from grants.accounts.models import User
+from grants.applications.conflicts import conflicted_pairs
 from grants.applications.models import Application
 from grants.applications.states import PANEL_STARTED, ApplicationStatus
 from grants.errors import DomainError, NotFound
@@ -167,10 +168,9 @@ def panel_state(panel: Panel, statuses=(ApplicationStatus.IN_PANEL_REVIEW,)) -> 
     )
     group_members = set(
         rows_of(
-            select(Application.id, Membership.user_id)
-            .join(Membership, Membership.organisation_id == Application.organisation_id)
+            conflicted_pairs(in_state)
             .join(PanelSeat, PanelSeat.user_id == Membership.user_id)
-            .where(in_state, PanelSeat.panel_id == panel.id)
+            .where(PanelSeat.panel_id == panel.id)
         )
     )
     return PanelState(applications, member_ids, assignments, conflicts, group_members)

@@ -44,7 +44,10 @@ def _people_names(application: Application) -> set[str]:
         db.session.scalars(
             select(User.full_name)
             .join(Membership, Membership.user_id == User.id)
-            .where(Membership.organisation_id == application.organisation_id)
+            .where(
+                Membership.organisation_id == application.organisation_id,
+                Membership.held_since(application.created_at),
+            )
         )
     )
     organisation = application.organisation

@@ -4,8 +4,9 @@ Seeing an application is the applications domain's answer (grants.applications.a
 screening page, PDF and file uses it. On top of that, screening has two conflict rules, enforced
 by the services and explained on the screening page before anyone tries:
 
-- nobody screens, or records a decision on, an application of a group they belong to (an officer
-  who also runs a community group leaves its applications to a colleague);
+- nobody screens, or records a decision on, an application of a group they belong to, or belonged
+  to at any time since it was made (grants.applications.conflicts: an officer who also runs a
+  community group leaves its applications to a colleague);
 - the officer who entered an assisted application does not screen it: another officer checks
   what they typed in.
 """
@@ -13,12 +14,11 @@ by the services and explained on the screening page before anyone tries:
 from __future__ import annotations
 
 from grants.accounts.models import User
-from grants.applications import access as applications
+from grants.applications.conflicts import own_group_conflict
 from grants.applications.models import Application
 from grants.errors import NotAllowed
 from grants.permissions import Permission
 
-OWN_GROUP = "You belong to {group}, so another programme officer must {verb} this application"
 ENTERED_IT = (
     "You entered this application for the group, so another programme officer must screen it"
 )
@@ -26,8 +26,9 @@ ENTERED_IT = (
 
 def screening_conflict(user: User, application: Application) -> str | None:
     """Why this person may not screen this application, or None when they may."""
-    if applications.is_member_of_group(user, application):
-        return OWN_GROUP.format(group=application.organisation.name, verb="screen")
+    conflict = own_group_conflict(user, application, "screen")
+    if conflict:
+        return conflict
     if application.entered_by_id is not None and application.entered_by_id == user.id:
         return ENTERED_IT
     return None
@@ -35,9 +36,7 @@ def screening_conflict(user: User, application: Application) -> str | None:
 
 def decision_conflict(user: User, application: Application) -> str | None:
     """Why this person may not record a panel stage or decision on this application, or None."""
-    if applications.is_member_of_group(user, application):
-        return OWN_GROUP.format(group=application.organisation.name, verb="record decisions on")
-    return None
+    return own_group_conflict(user, application, "record decisions on")
 
 
 def check_may_screen(user: User, application: Application) -> None:
