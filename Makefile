@@ -1,6 +1,8 @@
 # The two commands: `make run` and `make test`. Everything else here is what they need.
 PYTHON ?= python3
 PORT ?= 5000
+# Test workers (pytest-xdist): each has a database of its own. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app grants
@@ -11,7 +13,7 @@ run: install assets db demo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install assets
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

@@ -1,7 +1,9 @@
-"""Test fixtures: one migrated database per run, emptied after every test.
+"""Test fixtures: one migrated database per run (per worker, under pytest-xdist), emptied after
+every test.
 
 SQLite by default (a temporary file, so a browser test's server thread sees the same data);
-set TEST_DATABASE_URL to run the same suite on PostgreSQL.
+set TEST_DATABASE_URL to run the same suite on PostgreSQL. Each xdist worker gets a database of
+its own there too (``test_gw0``, ``test_gw1``…), made on first use next to the one named.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
+from hypothesis import HealthCheck, settings
+from sqlalchemy import create_engine, make_url, text
 
 from config import TestConfig, database_url
 from grants import create_app, transaction
@@ -21,11 +24,55 @@ from tests.checks import CheckedClient
 
 _TMP = Path(tempfile.mkdtemp(prefix="grants-tests-"))
 
+# CI runs every property test on the same bounded set of examples, with no deadline: a slow first
+# example on a busy machine is not a failure, and a failure reproduces exactly. Tests that name
+# their own number of examples keep it.
+settings.register_profile(
+    "ci",
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
+
+
+def _suite_database_url() -> str:
+    """The database this process tests against: a worker of its own under pytest-xdist, so two
+    workers never empty each other's tables. Processes a test spawns inherit the worker's name."""
+    named = os.environ.get("TEST_DATABASE_URL")
+    if not named:
+        return f"sqlite:///{_TMP / 'test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = make_url(database_url(named))
+    if not worker or url.get_backend_name() != "postgresql":
+        return url.render_as_string(hide_password=False)
+    return url.set(database=f"{url.database}_{worker}").render_as_string(hide_password=False)
+
+
+def _create_worker_database(url: str) -> None:
+    """Make the worker's PostgreSQL database if it is not there yet (from the one named)."""
+    worker_url = make_url(url)
+    named = make_url(database_url(os.environ.get("TEST_DATABASE_URL", "")))
+    if worker_url.get_backend_name() != "postgresql" or worker_url.database == named.database:
+        return
+    engine = create_engine(named, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            found = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": worker_url.database},
+            )
+            if not found:
+                connection.execute(text(f'CREATE DATABASE "{worker_url.database}"'))
+    finally:
+        engine.dispose()
+
 
 class SuiteConfig(TestConfig):
-    SQLALCHEMY_DATABASE_URI = database_url(
-        os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
-    )
+    SQLALCHEMY_DATABASE_URI = _suite_database_url()
     MAIL_FILE_PATH = str(_TMP / "outbox")
     UPLOAD_FOLDER = str(_TMP / "uploads")
 
@@ -40,6 +87,7 @@ def _empty_schema() -> None:
 
 @pytest.fixture(scope="session")
 def app():
+    _create_worker_database(SuiteConfig.SQLALCHEMY_DATABASE_URI)
     app = create_app(SuiteConfig)
     app.test_client_class = CheckedClient
     with app.app_context():

@@ -1,6 +1,7 @@
 """Fixtures for the fuzz tests, and the Hypothesis profile they run under.
 
-The profile is derandomised, so CI tries the same examples on every run and a failure reproduces
+The profile (the parent of ``harness.FUZZ``; not loaded globally, so it never changes the settings
+of other tests) is derandomised, so CI tries the same examples on every run and a failure reproduces
 exactly, and keeps no example database. Hypothesis's other caches (constants it collects from the
 source, Unicode tables) go to a temporary directory, so nothing is written to .hypothesis and no
 cache left by an older checkout can change which examples are tried.
@@ -20,8 +21,7 @@ from grants.extensions import db
 from grants.permissions import Role
 from tests.factories import make_user, sign_in
 
-settings.register_profile("fuzz", derandomize=True, database=None)
-settings.load_profile("fuzz")
+settings.register_profile("fuzz", derandomize=True, database=None, deadline=None)
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="grants-hypothesis-"))
 
 
