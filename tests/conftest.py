@@ -54,8 +54,10 @@ def _suite_database_url() -> str:
 
 def _create_worker_database(url: str) -> None:
     """Make the worker's PostgreSQL database if it is not there yet (from the one named)."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
     worker_url = make_url(url)
-    named = make_url(database_url(os.environ.get("TEST_DATABASE_URL", "")))
+    named = make_url(database_url(os.environ["TEST_DATABASE_URL"]))
     if worker_url.get_backend_name() != "postgresql" or worker_url.database == named.database:
         return
     engine = create_engine(named, isolation_level="AUTOCOMMIT")
