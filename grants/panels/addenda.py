@@ -57,7 +57,7 @@ def stored_record(panel: Panel) -> RecordDocument | None:
 
 
 def addendum(panel: Panel, number: int) -> RecordDocument | None:
-    if number < 1:
+    if not 1 <= number <= 2**31 - 1:  # an addendum number, never a row beyond the column's range
         return None
     return db.session.scalar(
         select(RecordDocument).where(

@@ -149,7 +149,7 @@ class ConfirmedForm(BaseForm):
     """The button on a page that says what will happen: only a POST carrying ``confirm`` acts,
     so an old one-click form (or a forged one without it) only leads to that page."""
 
-    confirm = HiddenField(default="yes")
+    confirm = HiddenField()
 
     @property
     def confirmed(self) -> bool:

@@ -25,7 +25,7 @@ from grants.applications.models import Application
 from grants.errors import DomainError, InvalidInput, add_to_form, flash_refusal
 from grants.extensions import db
 from grants.funds.models import Round
-from grants.panels import access, blind, declarations, pack, scoring, services
+from grants.panels import access, blind, declarations, freeze, pack, scoring, services
 from grants.panels.member_forms import (
     DeclarationForm,
     MemberDeclarationForm,
@@ -143,6 +143,7 @@ def _render_sheet(application, member, form, *, on_paper=False):
         member=member,
         on_paper=on_paper,
         window_closed=access.scoring_window_closed(application),
+        frozen=freeze.is_frozen(application),
         may_see_others=not on_paper and access.may_see_others(member, application),
         reopen_form=ReasonForm(formdata=None, prefix="reopen"),
     )
