@@ -17,8 +17,8 @@ from grants.panels.decisions import DecisionInput, decide
 from grants.panels.meeting_models import DecisionOutcome, DecisionVersion
 from grants.panels.models import Declaration, InterestKind, ScoreSheet
 from grants.panels.record_models import RecordDocument, RecordKind
-from tests.panels.member_setup import assign
 from tests.panels.meeting_setup import quorate_meeting, scored_round
+from tests.panels.member_setup import assign
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
