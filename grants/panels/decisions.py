@@ -37,6 +37,10 @@ MAX_CONDITIONS = 20
 # Decisions are made on these; a reserve-list application may later be funded or declined.
 DECIDABLE = frozenset({ApplicationStatus.IN_PANEL_REVIEW, ApplicationStatus.RESERVE})
 ALREADY_DECIDED = "This application has already been decided"
+JUST_DECIDED = (
+    "Another officer has just recorded a decision on this application. Check it, and give a "
+    "reason if you change it"
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,8 @@ def decide(actor: User, panel: Panel, application: Application, choice: Decision
     )
     if decision is not None and not decision.can_be_decided_again:
         raise DomainError(ALREADY_DECIDED)
+    if decision is not None and not changing:  # recorded by someone else since we looked
+        raise DomainError(JUST_DECIDED, field="outcome")
     _check_budget(round_, application, fields["amount_pence"])
     before = decision.audit_view() if decision else None
     earlier = (decision.outcome, decision.amount_pence) if decision else None

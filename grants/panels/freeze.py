@@ -62,6 +62,23 @@ def is_frozen(application: Application) -> bool:
     )
 
 
+def frozen_ids(round_id: int) -> set[int]:
+    """The round's applications whose panel work is frozen, for a page listing many."""
+    applications = select(Application.id).where(Application.round_id == round_id)
+    if db.session.scalar(select(_meeting_closed(round_id))):
+        return set(db.session.scalars(applications))
+    released = (
+        select(Decision.application_id)
+        .outerjoin(DecisionVersion, DecisionVersion.decision_id == Decision.id)
+        .join(Application, Application.id == Decision.application_id)
+        .where(
+            Application.round_id == round_id,
+            or_(Decision.released_at.is_not(None), DecisionVersion.released_at.is_not(None)),
+        )
+    )
+    return set(db.session.scalars(released))
+
+
 def check_not_frozen(application: Application) -> None:
     if is_frozen(application):
         raise NotAllowed(FROZEN)

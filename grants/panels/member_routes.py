@@ -72,6 +72,7 @@ def declare(application_id: int):
     declaration = access.declaration_of(current_user, application)
     if declaration is not None and request.method == "GET":
         return redirect(url_for(".application", application_id=application.id))
+    freeze.check_not_frozen(application)  # so the form is not offered only to be refused
     form = DeclarationForm()
     if form.validate_on_submit():
         try:
@@ -276,6 +277,7 @@ def _register_page(round_, member_form=None):
         status_of=declarations.status_of,
         member_form=member_form or _member_form(round_, formdata=None),
         waive_form=ReasonForm(formdata=None, prefix="waive"),
+        frozen=freeze.frozen_ids(round_.id),
     )
 
 

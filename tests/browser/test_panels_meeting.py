@@ -158,6 +158,8 @@ def test_an_officer_runs_the_meeting_and_the_group_sees_its_outcome(page, sign_i
     expect(page.get_by_text(f"Feedback saved for {second.reference}")).to_be_visible()
     page.get_by_role("button", name="Release 3 decisions to the groups").click()
     expect(page.get_by_text("Write feedback for every decision before releasing")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Go to feedback and release").click()
     for application in (first, third):
         page.get_by_role("link", name=f"Write feedback for {application.reference}").click()
         page.get_by_label("Feedback for the group").fill(f"Feedback for {application.reference}")

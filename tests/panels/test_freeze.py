@@ -316,3 +316,26 @@ def test_an_addendum_that_does_not_exist_is_not_found(client):
     for number in ("0", "1", "99999999999999999999"):
         response = client.get(f"{base}/decision-record/addenda/{number}.pdf")
         assert response.status_code == 404
+
+
+def test_frozen_pages_offer_no_scoring_reopening_declaring_or_waiving(client):
+    from tests.factories import sign_in
+
+    scored = scored_round(levels=(5,))
+    quorate_meeting(scored)
+    application = scored.applications[0]
+    first, second, third, _ = scored.members
+    for member in (first, second, third):
+        assign(scored.panel, application, member)
+    declarations.declare(first, application, "none")
+    declarations.declare(second, application, "family_or_friend", "My cousin volunteers there")
+    _decide(scored, application, "fund")
+    _release(scored)
+    transaction.commit()
+    sign_in(client, scored.officer)
+    paper = client.get(f"/scoring/{application.id}/members/{first.id}/paper").text
+    assert "Reopen scores" not in paper and "these scores are final" in paper
+    register = client.get(f"/scoring/rounds/{scored.round.id}/interests").text
+    assert "Why this is not a conflict" not in register
+    sign_in(client, third)  # the session now holds the member instead
+    assert client.get(f"/scoring/{application.id}/declare").status_code == 403
