@@ -84,8 +84,8 @@ def mark_released(decision: Decision) -> None:
 
 def versions_by_application(round_id: int) -> dict[int, list[DecisionVersion]]:
     """Every version of every decision in the round, oldest first, by application id."""
-    rows = db.session.scalars(
-        select(DecisionVersion)
+    rows = db.session.execute(
+        select(DecisionVersion, Decision.application_id)
         .join(Decision, Decision.id == DecisionVersion.decision_id)
         .join(Application, Application.id == Decision.application_id)
         .where(Application.round_id == round_id)
@@ -95,6 +95,6 @@ def versions_by_application(round_id: int) -> dict[int, list[DecisionVersion]]:
         .order_by(DecisionVersion.decision_id, DecisionVersion.version)
     )
     found: dict[int, list[DecisionVersion]] = {}
-    for version in rows:
-        found.setdefault(version.decision.application_id, []).append(version)
+    for version, application_id in rows:
+        found.setdefault(application_id, []).append(version)
     return found
