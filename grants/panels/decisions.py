@@ -22,12 +22,7 @@ from grants.extensions import db
 from grants.funds.models import Round
 from grants.money import format_pence
 from grants.panels import addenda, decision_history, freeze, meetings
-from grants.panels.meeting_models import (
-    FUNDING,
-    Decision,
-    DecisionOutcome,
-    DeclineReason,
-)
+from grants.panels.meeting_models import FUNDING, Decision, DecisionOutcome, DeclineReason
 from grants.panels.models import Panel
 from grants.panels.record_models import RecordKind
 from grants.screening import access as screening_access
