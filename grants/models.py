@@ -27,6 +27,7 @@ from grants.funds.models import Contribution, Criterion, Fund, Question, Round
 from grants.organisations.models import GroupInvitation, Membership, Organisation
 from grants.panels.meeting_models import (
     Decision,
+    DecisionVersion,
     DeclineReason,
     Meeting,
     MeetingAttendance,
@@ -41,6 +42,7 @@ from grants.panels.models import (
     Score,
     ScoreSheet,
 )
+from grants.panels.record_models import RecordDocument
 from grants.reference.models import Neighbourhood, Principle
 from grants.screening.models import EligibilityCheck, StaffNote
 
@@ -57,6 +59,7 @@ __all__ = [
     "Contribution",
     "Criterion",
     "Decision",
+    "DecisionVersion",
     "Declaration",
     "DeclineReason",
     "Document",
@@ -80,6 +83,7 @@ __all__ = [
     "Principle",
     "Question",
     "Recovery",
+    "RecordDocument",
     "ReferenceCounter",
     "ReportDue",
     "Revision",

@@ -3,6 +3,7 @@ root, and read back only through routes that check who is asking."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,3 +144,27 @@ def discard(stored_name: str) -> None:
 def discard_after_commit(stored_name: str) -> None:
     """Delete a file once the record that pointed to it is gone for good (after the commit)."""
     transaction.after_commit(lambda: discard(stored_name))
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    """A document written once: where it is, its SHA-256 and its size."""
+
+    stored_name: str
+    sha256: str
+    size_bytes: int
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def keep_once(content: bytes) -> KeptFile:
+    """Write a document people will rely on (an offer, a decision record) under a new random
+    name. The file is created new ("x" mode), so an existing one can never be replaced; a
+    rolled-back transaction deletes it again."""
+    stored_name = secrets.token_hex(16)
+    with (storage_dir() / stored_name).open("xb") as out:
+        out.write(content)
+    transaction.after_rollback(lambda: discard(stored_name))
+    return KeptFile(stored_name, sha256_of(content), len(content))

@@ -175,6 +175,7 @@ PANEL_ENDPOINTS = {
             "release",
             "letter",
             "decision_record",
+            "record_addendum",
             "change_reason",
         ]
     ),

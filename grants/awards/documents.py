@@ -8,13 +8,11 @@ sent, and what it signed, can always be shown again byte for byte and checked ag
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from grants import audit, transaction, uploads
+from grants import audit, uploads
 from grants.accounts.models import User
 from grants.awards.models import Award, AwardDocument, DocumentKind
 from grants.awards.schedule import terms_for
@@ -34,8 +32,7 @@ SCAN_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG image", "image/png":
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
-def sha256_of(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+sha256_of = uploads.sha256_of
 
 
 def next_version(award: Award, kind: DocumentKind) -> int:
@@ -90,13 +87,9 @@ def _record(
 def store(
     actor: User, award: Award, kind: DocumentKind, content: bytes, content_type: str = PDF
 ) -> AwardDocument:
-    """Keep ``content`` as the next version of ``kind``. The file is created new ("x" mode), so
-    an existing file can never be replaced; a rolled-back transaction deletes it again."""
-    stored_name = secrets.token_hex(16)
-    with (uploads.storage_dir() / stored_name).open("xb") as out:
-        out.write(content)
-    transaction.after_rollback(lambda: uploads.discard(stored_name))
-    return _record(actor, award, kind, stored_name, content_type, sha256_of(content), len(content))
+    """Keep ``content`` as the next version of ``kind``, written once (``uploads.keep_once``)."""
+    kept = uploads.keep_once(content)
+    return _record(actor, award, kind, kept.stored_name, content_type, kept.sha256, kept.size_bytes)
 
 
 def store_upload(actor: User, award: Award, upload) -> AwardDocument:

@@ -21,9 +21,10 @@ from grants.errors import DomainError, InvalidInput, NotFound
 from grants.extensions import db
 from grants.funds.models import Round
 from grants.money import format_pence
-from grants.panels import meetings
+from grants.panels import addenda, decision_history, freeze, meetings
 from grants.panels.meeting_models import FUNDING, Decision, DecisionOutcome, DeclineReason
 from grants.panels.models import Panel
+from grants.panels.record_models import RecordKind
 from grants.screening import access as screening_access
 
 TEXT_MAX_LENGTH = 5000
@@ -31,6 +32,10 @@ MAX_CONDITIONS = 20
 # Decisions are made on these; a reserve-list application may later be funded or declined.
 DECIDABLE = frozenset({ApplicationStatus.IN_PANEL_REVIEW, ApplicationStatus.RESERVE})
 ALREADY_DECIDED = "This application has already been decided"
+JUST_DECIDED = (
+    "Another officer has just recorded a decision on this application. Check it, and give a "
+    "reason if you change it"
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class DecisionInput:
     decline_reason_id: int | None = None
     decline_detail: str | None = None
     departure_rationale: str | None = None
+    change_reason: str | None = None  # needed when a decision already exists
 
 
 def application_of(panel: Panel, application_id: int) -> Application:
@@ -61,6 +67,10 @@ def decide(actor: User, panel: Panel, application: Application, choice: Decision
     Refused without quorum (unless overridden), for an application not with the panel, when a
     funding decision would take the round over budget, and when a decision departs from the
     ranking without its own rationale.
+
+    A change to an existing decision needs a reason. It is kept as a new version beside the
+    earlier ones (never in their place); its feedback then waits for review, and once the
+    panel's work is frozen (released or meeting closed) the change is an addendum to the record.
     """
     meetings.check_officer(actor)
     screening_access.check_may_decide(actor, application)
@@ -78,7 +88,9 @@ def decide(actor: User, panel: Panel, application: Application, choice: Decision
         meeting = meetings.meeting_of(panel)
     else:
         meeting = meetings.check_may_decide(meetings.meeting_of(panel))
-    outcome, fields = check_choice(application, choice)
+    changing = decision_history.has_decision(application)
+    frozen = freeze.is_frozen(application)
+    outcome, fields = check_choice(application, choice, changing=changing)
     ranking = meetings.ranked_list(panel)
     rank = ranking.rank_of(application.id)
     departs = departs_from_ranking(ranking, application.id, outcome)
@@ -98,10 +110,13 @@ def decide(actor: User, panel: Panel, application: Application, choice: Decision
     )
     if decision is not None and not decision.can_be_decided_again:
         raise DomainError(ALREADY_DECIDED)
+    if decision is not None and not changing:  # recorded by someone else since we looked
+        raise DomainError(JUST_DECIDED, field="outcome")
     _check_budget(round_, application, fields["amount_pence"])
     before = decision.audit_view() if decision else None
+    earlier = (decision.outcome, decision.amount_pence) if decision else None
     if decision is None:
-        decision = Decision(application_id=application.id)
+        decision = Decision(application_id=application.id, version=0)
         db.session.add(decision)
     for name, value in fields.items():
         setattr(decision, name, value)
@@ -115,8 +130,26 @@ def decide(actor: User, panel: Panel, application: Application, choice: Decision
     decision.decided_at = utcnow()
     decision.released_at = None  # a reserve decided again is told again
     decision.released_by_id = None
+    decision.version = (decision.version or 0) + 1
+    change_reason = _text(choice.change_reason) if earlier else None
     db.session.flush()
-    audit.record(actor, "decision.recorded", decision, before=before, after=decision.audit_view())
+    db.session.add(decision_history.new_version(decision, actor, change_reason))
+    db.session.flush()
+    db.session.expire(decision, ["versions"])
+    audit.record(
+        actor,
+        "decision.recorded",
+        decision,
+        before=before,
+        after={**decision.audit_view(), "version": decision.version, "reason": change_reason},
+    )
+    if frozen and earlier:
+        addenda.add_addendum(
+            meeting,
+            RecordKind.DECISION_CHANGED,
+            decision_history.change_text(decision, earlier, change_reason, actor),
+            actor,
+        )
     return decision
 
 
@@ -130,15 +163,20 @@ def _text(value: str | None) -> str | None:
     return value[:TEXT_MAX_LENGTH] or None
 
 
-def check_choice(application: Application, choice: DecisionInput) -> tuple[DecisionOutcome, dict]:
-    """Every problem with the choice at once, or the outcome and the decision's fields."""
+def check_choice(
+    application: Application, choice: DecisionInput, *, changing: bool = False
+) -> tuple[DecisionOutcome, dict]:
+    """Every problem with the choice at once, or the outcome and the decision's fields. A change
+    to an existing decision (``changing``) needs its reason."""
     errors: dict[str, str] = {}
+    if changing and not _text(choice.change_reason):
+        errors["change_reason"] = "Enter why the decision is changing"
     try:
         outcome = DecisionOutcome(choice.outcome)
     except ValueError:
-        raise InvalidInput({"outcome": "Choose a decision"}) from None
+        raise InvalidInput({"outcome": "Choose a decision", **errors}) from None
     if application.status == ApplicationStatus.RESERVE and outcome == DecisionOutcome.RESERVE:
-        raise InvalidInput({"outcome": "The application is already on the reserve list"})
+        raise InvalidInput({"outcome": "The application is already on the reserve list", **errors})
     requested = application.amount_requested_pence
     fields = {
         "rationale": _text(choice.rationale),

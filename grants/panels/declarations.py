@@ -23,7 +23,7 @@ from grants.clock import utcnow
 from grants.errors import InvalidInput, NotAllowed
 from grants.extensions import db
 from grants.funds.models import Round
-from grants.panels import access
+from grants.panels import access, freeze
 from grants.panels.models import (
     Declaration,
     InterestKind,
@@ -63,6 +63,7 @@ def _checked_interest(kind: str | InterestKind | None, description: str | None):
 
 
 def _record(actor: User, member: User, application: Application, kind, description):
+    freeze.check_not_frozen(application)
     kind, description = _checked_interest(kind, description)
     declaration = access.declaration_of(member, application)
     before = declaration.audit_view() if declaration else None
@@ -114,6 +115,7 @@ def waive(officer: User, declaration: Declaration, reason: str | None) -> Declar
         raise InvalidInput({"reason": f"Reason must be {REASON_MAX_LENGTH} characters or fewer"})
     if declaration.kind == InterestKind.NONE or declaration.waived_at is not None:
         raise NotAllowed("There is no declared interest to waive")
+    freeze.check_not_frozen(declaration.application)
     before = declaration.audit_view()
     declaration.waived_at = utcnow()
     declaration.waived_by_id = officer.id

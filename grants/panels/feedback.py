@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -27,7 +28,7 @@ from grants.errors import DomainError
 from grants.extensions import db
 from grants.funds.models import Criterion
 from grants.organisations.models import Organisation
-from grants.panels import meetings
+from grants.panels import decision_history, meetings
 from grants.panels.declarations import counting_filter
 from grants.panels.meeting_models import Decision
 from grants.panels.models import Panel, Score, ScoreSheet
@@ -85,11 +86,52 @@ def save_feedback(actor: User, decision: Decision, text: str | None) -> Decision
     text = (text or "").strip()
     if not text:
         raise DomainError("Enter the feedback for the group", field="feedback")
-    before = {"feedback": decision.feedback}
+    before = {"feedback": decision.feedback, "for_version": decision.feedback_version}
     decision.feedback = text[:FEEDBACK_MAX_LENGTH]
+    # Saving is the officer's confirmation that this feedback fits the decision as it now is.
+    decision.feedback_version = decision.version
     db.session.flush()
-    audit.record(actor, "decision.feedback", decision, before=before, after={"feedback": text})
+    audit.record(
+        actor,
+        "decision.feedback",
+        decision,
+        before=before,
+        after={"feedback": text, "for_version": decision.version},
+    )
     return decision
+
+
+def release_blockers(pending: list[Decision]) -> list[str]:
+    """Why the pending decisions cannot be released yet: feedback missing, or written before the
+    decision last changed and not yet confirmed (it may describe the earlier outcome)."""
+    problems = []
+    missing = [d.application.reference or "draft" for d in pending if not d.feedback]
+    if missing:
+        problems.append(
+            "Write feedback for every decision before releasing them. Missing: "
+            + ", ".join(sorted(missing))
+        )
+    changed = [d.application.reference or "draft" for d in pending if d.feedback_needs_review]
+    if changed:
+        problems.append(
+            "These decisions changed after their feedback was written. Check each one's feedback "
+            "fits the new decision and save it: " + ", ".join(sorted(changed))
+        )
+    return problems
+
+
+def change_told(decision: Decision) -> dict:
+    """For a group already told an earlier outcome: what it was told, what it is now, and why,
+    so the message says plainly that the decision changed. Empty for a first release."""
+    told = decision_history.last_told(decision)
+    if told is None:
+        return {}
+    current = decision_history.current_version(decision)
+    return {
+        "changed_from": decision_history.describe(told.outcome, told.amount_pence),
+        "changed_to": decision_history.describe(decision.outcome, decision.amount_pence),
+        "change_reason": current.change_reason if current else None,
+    }
 
 
 def round_decisions(panel: Panel) -> list[Decision]:
@@ -125,12 +167,9 @@ def release(actor: User, panel: Panel, *, link_for) -> list[Decision]:
     pending = [d for d in round_decisions(panel) if can_release(d)]
     if not pending:
         raise DomainError(NOTHING_TO_RELEASE)
-    missing = [d.application.reference for d in pending if not d.feedback]
-    if missing:
-        raise DomainError(
-            "Write feedback for every decision before releasing them. Missing: "
-            + ", ".join(sorted(r or "draft" for r in missing))
-        )
+    problems = release_blockers(pending)
+    if problems:
+        raise DomainError(" ".join(problems))
     released = []
     now = utcnow()
     for decision in pending:
@@ -139,23 +178,56 @@ def release(actor: User, panel: Panel, *, link_for) -> list[Decision]:
         application = decision.application
         decision.released_at = now
         decision.released_by_id = actor.id
+        decision_history.mark_released(decision)
+        changed = change_told(decision)
         applications.move(actor, application, decision.outcome.moves_to, Actor.OFFICER)
-        audit.record(actor, "decision.released", decision, after={"released": True})
+        audit.record(
+            actor,
+            "decision.released",
+            decision,
+            after={"released": True, "version": decision.version, **changed},
+        )
         for listener in _release_listeners:
             listener(actor, decision)
         applications.email_group(
             application,
-            "Decision on your application",
+            "The decision on your application has changed"
+            if changed
+            else "Decision on your application",
             "panel_decision",
             decision=decision,
             next_step=next_steps(application.status),
             link=link_for(application),
+            **changed,
         )
         released.append(decision)
     if not released:
         raise DomainError(NOTHING_TO_RELEASE)
     db.session.flush()
     return released
+
+
+@dataclass(frozen=True)
+class ReleasePlan:
+    """What releasing now would do, for the page that asks the officer to confirm it."""
+
+    pending: list[Decision]
+    emailed: int  # groups that will be emailed
+    letters: int  # groups without email, told by a printed letter
+    changed: int  # groups told that a decision they heard has changed
+    blockers: list[str]
+
+
+def release_plan(panel: Panel) -> ReleasePlan:
+    pending = [d for d in round_decisions(panel) if can_release(d)]
+    emailed = sum(1 for d in pending if d.application.organisation.contact_email_address)
+    return ReleasePlan(
+        pending=pending,
+        emailed=emailed,
+        letters=len(pending) - emailed,
+        changed=sum(1 for d in pending if decision_history.last_told(d)),
+        blockers=release_blockers(pending),
+    )
 
 
 def letters_to_print(panel: Panel) -> list[Decision]:

@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
 from grants.forms import BaseForm, PoundsField, WholeNumberField, required, text_field
@@ -122,6 +122,11 @@ class DecisionForm(BaseForm):
         description="Needed when funding an application ranked below one that was declined, or "
         "declining one ranked above one that was funded.",
     )
+    change_reason = _text_area(
+        "Why the decision is changing (a change to a recorded decision only)",
+        description="Kept in the decision record beside the earlier decision, and told to the "
+        "group if it has already heard the earlier one.",
+    )
 
 
 class FeedbackForm(BaseForm):
@@ -138,3 +143,14 @@ class DeclineReasonForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """A button that changes something (CSRF-protected); nothing to fill in."""
+
+
+class ConfirmedForm(BaseForm):
+    """The button on a page that says what will happen: only a POST carrying ``confirm`` acts,
+    so an old one-click form (or a forged one without it) only leads to that page."""
+
+    confirm = HiddenField()
+
+    @property
+    def confirmed(self) -> bool:
+        return self.validate_on_submit() and self.confirm.data == "yes"

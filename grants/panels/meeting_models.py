@@ -197,6 +197,10 @@ class Decision(db.Model):
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     feedback: Mapped[str | None] = mapped_column(Text)
+    # The newest version (``DecisionVersion``): what this row holds. The feedback was written or
+    # confirmed for ``feedback_version``; after a change it waits for review before release.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    feedback_version: Mapped[int | None] = mapped_column(Integer)
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     released_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -204,10 +208,19 @@ class Decision(db.Model):
     application = relationship("Application")
     decline_reason: Mapped[DeclineReason | None] = relationship()
     decided_by = relationship("User", foreign_keys=[decided_by_id])
+    versions: Mapped[list[DecisionVersion]] = relationship(
+        back_populates="decision", order_by="DecisionVersion.version"
+    )
 
     @property
     def is_released(self) -> bool:
         return self.released_at is not None
+
+    @property
+    def feedback_needs_review(self) -> bool:
+        """The decision changed after its feedback was written: the feedback may describe
+        another outcome, so an officer confirms it before the group is told."""
+        return self.feedback is not None and self.feedback_version != self.version
 
     @property
     def is_decline(self) -> bool:
@@ -233,3 +246,43 @@ class Decision(db.Model):
             "rank_at_decision": self.rank_at_decision,
             "ranking_method": self.ranking_method.value,
         }
+
+
+class DecisionVersion(db.Model):
+    """One version of a decision, never changed once written (its release time aside). The
+    first is what the meeting decided; each later one is a change, with who made it and why, so
+    the record can show every outcome the application had, including ones the group was told."""
+
+    __tablename__ = "panel_decision_version"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "version", name="one_decision_version_number"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("amount_pence >= 0", name="amount_not_negative"),
+        CheckConstraint("version = 1 OR change_reason IS NOT NULL", name="change_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("panel_decision.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[DecisionOutcome] = mapped_column(str_enum(DecisionOutcome, "decision_outcome"))
+    amount_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    reduced_reason: Mapped[str | None] = mapped_column(Text)
+    conditions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rationale: Mapped[str] = mapped_column(Text)
+    decline_reason_id: Mapped[int | None] = mapped_column(ForeignKey("panel_decline_reason.id"))
+    decline_detail: Mapped[str | None] = mapped_column(Text)
+    departs_from_ranking: Mapped[bool] = mapped_column(Boolean, default=False)
+    departure_rationale: Mapped[str | None] = mapped_column(Text)
+    rank_at_decision: Mapped[int | None] = mapped_column(Integer)
+    change_reason: Mapped[str | None] = mapped_column(Text)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    decision: Mapped[Decision] = relationship(back_populates="versions")
+    decline_reason: Mapped[DeclineReason | None] = relationship()
+    changed_by = relationship("User")
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None

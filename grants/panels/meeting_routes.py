@@ -14,10 +14,20 @@ from grants.errors import DomainError, InvalidInput, NotFound, add_to_form, flas
 from grants.extensions import db
 from grants.formatting import pluralise
 from grants.funds.models import Round
-from grants.panels import decisions, equity, feedback, meetings, record, services
+from grants.panels import (
+    addenda,
+    decision_history,
+    decisions,
+    equity,
+    feedback,
+    meetings,
+    record,
+    services,
+)
 from grants.panels.decisions import DecisionInput
 from grants.panels.meeting_forms import (
     AttendanceForm,
+    ConfirmedForm,
     ConfirmForm,
     DecisionForm,
     DeclineReasonForm,
@@ -78,7 +88,7 @@ def show(round_id: int):
         # Each row links to its application's page: the link built once, not once per row.
         decide_href=url_for(".decide", round_id=panel.round_id, application_id=0).removesuffix("0"),
         method_form=RankingMethodForm(data={"method": panel.ranking_method.value}),
-        confirm_form=ConfirmForm(),
+        record_documents=addenda.documents_of(panel),
     )
 
 
@@ -160,17 +170,27 @@ def ranking_method(round_id: int):
     return _to_meeting(panel, "ranking")
 
 
-@bp.route("/rounds/<int:round_id>/close", methods=["POST"])
+@bp.route("/rounds/<int:round_id>/close", methods=["GET", "POST"])
 @requires(OFFICER)
 def close(round_id: int):
+    """Says what closing does, then closes on the confirming POST (any other POST, such as an
+    old one-click form, only shows this page)."""
     panel = _panel(round_id)
-    if ConfirmForm().validate_on_submit():
+    meeting = _meeting(panel)
+    form = ConfirmedForm()
+    if meeting.is_open and form.confirmed:
         try:
-            meetings.close_meeting(current_user, _meeting(panel))
-            flash("The meeting is closed", "success")
+            meetings.close_meeting(current_user, meeting)
+            flash("The meeting is closed and its decision record stored", "success")
         except DomainError as error:
             flash_refusal(error)
-    return _to_meeting(panel)
+        return _to_meeting(panel, "record")
+    if not meeting.is_open:
+        flash("The meeting has already closed", "information")
+        return _to_meeting(panel, "record")
+    return render_template(
+        "panels/meeting/close.html", panel=panel, plan=record.close_plan(panel), form=form
+    )
 
 
 def _decision_form(form: DecisionForm) -> DecisionForm:
@@ -228,6 +248,7 @@ def decide(round_id: int, application_id: int):
             decline_reason_id=int(reason_id) if reason_id.isdigit() else None,
             decline_detail=form.decline_detail.data,
             departure_rationale=form.departure_rationale.data,
+            change_reason=form.change_reason.data,
         )
         if form.validate():
             try:
@@ -245,7 +266,9 @@ def _add_rule_errors(form: DecisionForm, application, choice: DecisionInput) -> 
     """Beside the form's own errors, what the decision's rules say about the same answers, so
     every problem is reported at once."""
     try:
-        decisions.check_choice(application, choice)
+        decisions.check_choice(
+            application, choice, changing=decision_history.has_decision(application)
+        )
     except InvalidInput as error:
         for name, message in error.errors.items():
             field = getattr(form, name, None)
@@ -304,7 +327,6 @@ def feedback_list(round_id: int):
         decisions=round_decisions,
         pending=[d for d in round_decisions if feedback.can_release(d)],
         letters=feedback.letters_to_print(panel),
-        confirm_form=ConfirmForm(),
     )
 
 
@@ -330,17 +352,25 @@ def edit_feedback(round_id: int, application_id: int):
     )
 
 
-@bp.route("/rounds/<int:round_id>/release", methods=["POST"])
+@bp.route("/rounds/<int:round_id>/release", methods=["GET", "POST"])
 @requires(OFFICER)
 def release(round_id: int):
+    """Says who will be told, then releases on the confirming POST (any other POST only shows
+    this page). A second confirming POST finds nothing left to release and tells nobody twice."""
     panel = _panel(round_id)
-    if ConfirmForm().validate_on_submit():
+    form = ConfirmedForm()
+    if form.confirmed:
         try:
             released = feedback.release(current_user, panel, link_for=_applicant_link)
             flash(f"{pluralise(len(released), 'decision')} released to the groups", "success")
         except DomainError as error:
             flash_refusal(error)
-    return redirect(url_for(".feedback_list", round_id=round_id))
+        return redirect(url_for(".feedback_list", round_id=round_id))
+    plan = feedback.release_plan(panel)
+    if not plan.pending:
+        flash(feedback.NOTHING_TO_RELEASE, "information")
+        return redirect(url_for(".feedback_list", round_id=round_id))
+    return render_template("panels/meeting/release.html", panel=panel, plan=plan, form=form)
 
 
 @bp.route("/rounds/<int:round_id>/applications/<int:application_id>/letter")
@@ -351,16 +381,33 @@ def letter(round_id: int, application_id: int):
     if not decision.is_released:
         raise NotFound("Release the decision before printing its letter")
     return render_template(
-        "panels/meeting/letter.html", panel=panel, decision=decision, next_steps=next_steps
+        "panels/meeting/letter.html",
+        panel=panel,
+        decision=decision,
+        next_steps=next_steps,
+        **feedback.change_told(decision),
     )
 
 
 @bp.route("/rounds/<int:round_id>/decision-record.pdf")
 @requires(OFFICER)
 def decision_record(round_id: int):
+    """The stored record once the meeting has closed (byte for byte); a draft before."""
     panel = _panel(round_id)
-    pdf = record.decision_record_pdf(panel)
-    return pdf_response(pdf, f"decision-record-{panel.round.slug}.pdf", private=True)
+    pdf, stored = record.record_file(current_user, panel)
+    name = f"decision-record-{panel.round.slug}{'' if stored else '-draft'}.pdf"
+    return pdf_response(pdf, name, private=True)
+
+
+@bp.route("/rounds/<int:round_id>/decision-record/addenda/<int:number>.pdf")
+@requires(OFFICER)
+def record_addendum(round_id: int, number: int):
+    panel = _panel(round_id)
+    document = addenda.addendum(panel, number)
+    if document is None:
+        raise NotFound("That addendum does not exist")
+    name = f"decision-record-{panel.round.slug}-addendum-{number}.pdf"
+    return pdf_response(addenda.read(document), name, private=True)
 
 
 @bp.route("/decline-reasons", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ the round has, and handed to ``grants.panels.aggregation`` for the figures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
@@ -27,8 +28,10 @@ from grants.panels.declarations import counting_filter
 from grants.panels.meeting_models import Decision, Meeting, MeetingAttendance, ModeratedScore
 from grants.panels.models import Panel, PanelProfile, PanelSeat, RankingMethod, Score, ScoreSheet
 from grants.permissions import Permission
+from grants.transaction import claim
 
 REASON_MAX_LENGTH = 5000
+ALREADY_CLOSED = "The meeting has closed"
 
 
 def check_officer(actor: User) -> None:
@@ -88,7 +91,7 @@ def check_open(meeting: Meeting | None) -> Meeting:
     if meeting is None:
         raise DomainError("Open the meeting first")
     if not meeting.is_open:
-        raise DomainError("The meeting has closed")
+        raise DomainError(ALREADY_CLOSED)
     return meeting
 
 
@@ -182,12 +185,28 @@ def check_may_decide(meeting: Meeting | None) -> Meeting:
     return meeting
 
 
+# Called with (actor, meeting) as a meeting closes, in its transaction: the decision record is
+# drawn and stored then (``record.store_at_close``), and commits with the close or not at all.
+_close_listeners: list[Callable[[User, Meeting], object]] = []
+
+
+def on_close(listener: Callable[[User, Meeting], object]) -> None:
+    if listener not in _close_listeners:
+        _close_listeners.append(listener)
+
+
 def close_meeting(actor: User, meeting: Meeting) -> Meeting:
+    """Close the meeting: the round's panel work is frozen (``freeze``) and its record stored.
+    Closing twice at once (a double click) closes it once: the second finds it closed."""
     check_officer(actor)
     check_open(meeting)
+    if not claim(meeting, closed_at=None):
+        raise DomainError(ALREADY_CLOSED)
     meeting.closed_at = utcnow()
     db.session.flush()
     audit.record(actor, "meeting.closed", meeting, after=meeting.audit_view())
+    for listener in _close_listeners:
+        listener(actor, meeting)
     return meeting
 
 

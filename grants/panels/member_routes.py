@@ -25,7 +25,7 @@ from grants.applications.models import Application
 from grants.errors import DomainError, InvalidInput, add_to_form, flash_refusal
 from grants.extensions import db
 from grants.funds.models import Round
-from grants.panels import access, blind, declarations, pack, scoring, services
+from grants.panels import access, blind, declarations, freeze, pack, scoring, services
 from grants.panels.member_forms import (
     DeclarationForm,
     MemberDeclarationForm,
@@ -72,6 +72,7 @@ def declare(application_id: int):
     declaration = access.declaration_of(current_user, application)
     if declaration is not None and request.method == "GET":
         return redirect(url_for(".application", application_id=application.id))
+    freeze.check_not_frozen(application)  # so the form is not offered only to be refused
     form = DeclarationForm()
     if form.validate_on_submit():
         try:
@@ -143,6 +144,7 @@ def _render_sheet(application, member, form, *, on_paper=False):
         member=member,
         on_paper=on_paper,
         window_closed=access.scoring_window_closed(application),
+        frozen=freeze.is_frozen(application),
         may_see_others=not on_paper and access.may_see_others(member, application),
         reopen_form=ReasonForm(formdata=None, prefix="reopen"),
     )
@@ -275,6 +277,7 @@ def _register_page(round_, member_form=None):
         status_of=declarations.status_of,
         member_form=member_form or _member_form(round_, formdata=None),
         waive_form=ReasonForm(formdata=None, prefix="waive"),
+        frozen=freeze.frozen_ids(round_.id),
     )
 
 

@@ -1,7 +1,13 @@
 """The decision record: what a council auditor asks for, in one PDF. Who attended and whom they
 represent, whether the meeting was quorate (or why it went ahead), every declared interest, the
-ranking with its scores summary, each decision with its rationale, and the departures from the
-ranking with theirs."""
+ranking with its scores summary, each decision with its rationale and every version it had, and
+the departures from the ranking with theirs.
+
+The record is drawn once, when the meeting closes, and stored with its SHA-256
+(``grants.panels.addenda``); every later download is that file. What happens afterwards is an
+addendum (:func:`add_addendum`), listed after it. Before the close the record is a draft, drawn
+afresh each time.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from grants.accounts.models import User
 from grants.clock import utcnow
 from grants.extensions import db
-from grants.panels import decisions, equity, meetings
+from grants.panels import addenda, decision_history, decisions, equity, meetings
+from grants.panels.addenda import add_addendum  # noqa: F401  (the one way to amend a record)
 from grants.panels.declarations import register_of_interests, status_of
 from grants.panels.meeting_models import Meeting, MeetingAttendance
 from grants.panels.models import InterestKind, Panel, PanelProfile
@@ -66,6 +74,7 @@ def record_context(panel: Panel) -> dict:
         "wards": equity.ward_shares(panel.round, ranking, within),
         "formula": equity.FORMULA,
         "formula_terms": equity.FORMULA_TERMS,
+        "versions": decision_history.versions_by_application(panel.round_id),
         "printed_at": utcnow(),
     }
 
@@ -76,3 +85,43 @@ def decision_record_html(panel: Panel) -> str:
 
 def decision_record_pdf(panel: Panel) -> bytes:
     return render_pdf("pdf/decision_record.html", **record_context(panel))
+
+
+def store_at_close(actor: User, meeting: Meeting) -> None:
+    """Draw the record as the meeting closes and keep it: from now on it is never redrawn."""
+    panel = db.session.get(Panel, meeting.panel_id)
+    addenda.store_record(panel, decision_record_pdf(panel), actor)
+
+
+meetings.on_close(store_at_close)
+
+
+def record_file(actor: User, panel: Panel) -> tuple[bytes, bool]:
+    """The record to download and whether it is the stored one. A meeting closed before records
+    were stored has its record drawn and kept now, once; an open meeting's is a fresh draft."""
+    stored = addenda.stored_record(panel)
+    if stored is None:
+        meeting = meetings.meeting_of(panel)
+        if meeting is None or meeting.is_open:
+            return decision_record_pdf(panel), False
+        stored = addenda.store_record(panel, decision_record_pdf(panel), actor)
+    return addenda.read(stored), True
+
+
+@dataclass(frozen=True)
+class ClosePlan:
+    """What closing the meeting would leave undone, for the page that asks to confirm it."""
+
+    decided: int
+    undecided: int
+    unreleased: int
+
+
+def close_plan(panel: Panel) -> ClosePlan:
+    ranking = meetings.ranked_list(panel)
+    decided = [r.decision for r in ranking.rows if r.decision]
+    return ClosePlan(
+        decided=len(decided),
+        undecided=len(ranking.rows) - len(decided),
+        unreleased=sum(1 for d in decided if not d.is_released),
+    )

@@ -24,7 +24,7 @@ from grants.errors import InvalidInput, NotAllowed
 from grants.extensions import db
 from grants.funds import locks
 from grants.funds.models import Criterion, Round
-from grants.panels import access, aggregation, blind
+from grants.panels import access, aggregation, blind, freeze
 from grants.panels.declarations import counting_filter
 from grants.panels.models import (
     Assignment,
@@ -67,6 +67,7 @@ def _check_may_score(actor: User, member: User, application: Application, sheet)
     if not on_paper and not member.can(Permission.SCORE_APPLICATIONS):
         raise NotAllowed("Only panel members can score applications")
     access.check_may_open(member, application)
+    freeze.check_not_frozen(application)
     if sheet is not None and sheet.is_submitted:
         raise NotAllowed(SUBMITTED)
     reopened = sheet is not None and sheet.reopened_at is not None
@@ -182,6 +183,7 @@ def reopen(officer: User, sheet: ScoreSheet, reason: str | None, link: str | Non
         raise InvalidInput({"reason": "Enter why these scores are being reopened"})
     if len(reason) > REASON_MAX_LENGTH:
         raise InvalidInput({"reason": f"Reason must be {REASON_MAX_LENGTH} characters or fewer"})
+    freeze.check_not_frozen(sheet.application)
     if not sheet.is_submitted or not transaction.claim(sheet, submitted_at=sheet.submitted_at):
         raise NotAllowed("These scores have not been submitted, so there is nothing to reopen")
     sheet.submitted_at = None

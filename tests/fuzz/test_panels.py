@@ -89,6 +89,7 @@ def test_a_decision(client, meeting, data):
         "decline_reason": fuzz.choice_field([str(r) for r in reasons], tricky=["0", "x"]),
         "decline_detail": fuzz.text_field("Duplicates another project"),
         "departure_rationale": fuzz.text_field("Funded elsewhere"),
+        "change_reason": fuzz.text_field("Corrected a slip"),
     }
     body = data.draw(fuzz.form_bodies(fields), label="body")
 

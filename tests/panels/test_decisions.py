@@ -193,15 +193,17 @@ def test_a_decision_may_change_until_released_and_then_never():
     quorate_meeting(scored)
     top = scored.applications[0]
     _decide(scored, top, "fund")
-    changed = _decide(scored, top, "reserve", rationale="Clicked the wrong outcome")
+    changed = _decide(
+        scored, top, "reserve", rationale="Wrong outcome", change_reason="Clicked the wrong one"
+    )
     assert changed.outcome == DecisionOutcome.RESERVE
     assert db.session.query(Decision).count() == 1
     audited = db.session.query(AuditEvent).filter_by(action="decision.recorded").all()
     assert [e.before and e.before["outcome"] for e in audited] == [None, "fund"]
-    _decide(scored, top, "fund")
+    _decide(scored, top, "fund", change_reason="Back to what was agreed")
     _release(scored)
     with pytest.raises(DomainError, match="already been decided"):
-        _decide(scored, top, "decline", decline_detail="Changed our minds")
+        _decide(scored, top, "decline", decline_detail="Changed", change_reason="Changed")
     assert top.status == ApplicationStatus.FUNDED
 
 
@@ -226,7 +228,7 @@ def test_a_reserve_decision_can_later_be_funded_after_the_meeting_closed():
     assert third.status == ApplicationStatus.RESERVE
     with pytest.raises(DomainError, match="closed"):
         _decide(scored, scored.applications[0], "fund")
-    decision = _decide(scored, third, "fund")
+    decision = _decide(scored, third, "fund", change_reason="Money was found")
     assert third.status == ApplicationStatus.RESERVE
     _release(scored)
     assert third.status == ApplicationStatus.FUNDED

@@ -15,7 +15,7 @@ from grants.audit import AuditEvent
 from grants.extensions import db
 from grants.panels import decisions
 from grants.panels.decisions import DecisionInput
-from grants.panels.meeting_models import Decision
+from grants.panels.meeting_models import Decision, DecisionVersion
 from grants.panels.models import Panel
 from grants.permissions import Role
 from tests.concurrency import at_once
@@ -79,8 +79,9 @@ def test_two_awards_at_once_cannot_take_the_round_over_budget(app, slow_budget_c
 
 
 def test_one_application_decided_twice_at_once_has_one_decision(app, slow_budget_check):
-    """The second waits for the first's round lock, then finds its decision and changes it (an
-    unreleased decision may change), rather than adding another or counting the money twice."""
+    """The second waits for the first's round lock, then finds its decision: changing it would
+    need a reason the second officer never gave, so it is refused rather than silently replacing
+    the first, adding another or counting the money twice."""
     scored = scored_round(levels=(5,))
     quorate_meeting(scored)
     second_officer = make_user(Role.PROGRAMME_OFFICER)
@@ -93,9 +94,11 @@ def test_one_application_decided_twice_at_once_has_one_decision(app, slow_budget
             _deciding(second_officer.id, scored.panel.id, application.id, FUND),
         ],
     )
-    assert results == [None, None]
+    refused = [error for error in results if error is not None]
+    assert len(refused) == 1 and "just recorded a decision" in str(refused[0])
     db.session.expire_all()
     assert db.session.query(Decision).count() == 1
+    assert db.session.query(DecisionVersion).count() == 1
     assert decisions.committed_pence(scored.round.id) == 150_000
     recorded = db.session.query(AuditEvent).filter_by(action="decision.recorded").all()
-    assert sorted(bool(event.before) for event in recorded) == [False, True]
+    assert len(recorded) == 1

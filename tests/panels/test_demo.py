@@ -3,6 +3,8 @@ its decisions released to the groups; the open round's panel is part-way through
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from sqlalchemy import func, select
 
@@ -15,7 +17,7 @@ from grants.clock import as_aware, utcnow
 from grants.extensions import db
 from grants.funds.models import Round
 from grants.organisations.models import Membership
-from grants.panels import declarations, meetings, scoring
+from grants.panels import addenda, declarations, meetings, scoring
 from grants.panels import services as panels
 from grants.panels.meeting_models import Decision, DecisionOutcome
 from grants.panels.models import Declaration, PanelProfile, PanelSeat, ScoreSheet
@@ -139,6 +141,9 @@ def test_the_closed_rounds_panel_scored_met_and_decided_everything(seeded):
     decided = db.session.scalars(select(Application).where(Application.status.in_(DECIDED)))
     with_decision = set(db.session.scalars(select(Decision.application_id)))
     assert all(application.id in with_decision for application in decided)
+    # Closing the meeting stored its decision record, once, with its SHA-256.
+    stored = addenda.stored_record(panel)
+    assert stored is not None and hashlib.sha256(addenda.read(stored)).hexdigest() == stored.sha256
 
 
 def test_each_demo_applicant_sees_a_released_decision_with_its_feedback(client, seeded, outbox):

@@ -114,7 +114,7 @@ def test_feedback_is_required_saved_and_audited():
     feedback.save_feedback(scored.officer, decision, "  A strong, well-costed plan.  ")
     assert decision.feedback == "A strong, well-costed plan."
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "decision.feedback"))
-    assert event.after == {"feedback": "A strong, well-costed plan."}
+    assert event.after == {"feedback": "A strong, well-costed plan.", "for_version": 1}
 
 
 # Release ---------------------------------------------------------------------------------------

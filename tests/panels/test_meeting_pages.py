@@ -20,6 +20,7 @@ from tests.factories import make_user, sign_in
 from tests.panels.meeting_setup import decline_reason, quorate_meeting, scored_round
 
 pytestmark = pytest.mark.usefixtures("reference_data")
+CONFIRM = {"confirm": "yes"}  # the confirming POST of the release and close pages
 
 
 @pytest.fixture
@@ -177,11 +178,11 @@ def test_the_meeting_page_lists_disagreements_first_with_the_budget(client, offi
 
 def test_closing_the_meeting(client, officer, scored):
     meeting = quorate_meeting(scored)
-    response = client.post(f"{_base(scored)}/close", follow_redirects=True)
+    response = client.post(f"{_base(scored)}/close", data=CONFIRM, follow_redirects=True)
     assert "The meeting is closed" in _page(response)
     assert not meeting.is_open
-    page = _page(client.post(f"{_base(scored)}/close", follow_redirects=True))
-    assert "The meeting has closed" in page
+    page = _page(client.post(f"{_base(scored)}/close", data=CONFIRM, follow_redirects=True))
+    assert "The meeting has already closed" in page
 
 
 # Deciding and moderating -----------------------------------------------------------------------
@@ -302,13 +303,13 @@ def test_feedback_is_written_from_a_draft_then_released(client, officer, scored,
     assert response.status_code == 302
     transaction.commit()
     outbox.clear()
-    page = _page(client.post(f"{_base(scored)}/release", follow_redirects=True))
+    page = _page(client.post(f"{_base(scored)}/release", data=CONFIRM, follow_redirects=True))
     assert "1 decision released to the groups" in page
     assert decision.is_released and top.status == ApplicationStatus.FUNDED
     assert len(outbox) == 1
     page = _page(client.get(url))
     assert "can no longer change" in page and "A clear, costed plan." in page
-    page = _page(client.post(f"{_base(scored)}/release", follow_redirects=True))
+    page = _page(client.post(f"{_base(scored)}/release", data=CONFIRM, follow_redirects=True))
     assert "Every decision has already been released" in page
     assert len(outbox) == 1
 
@@ -316,7 +317,7 @@ def test_feedback_is_written_from_a_draft_then_released(client, officer, scored,
 def test_release_without_feedback_is_refused_with_the_references(client, officer, scored):
     quorate_meeting(scored)
     _decide(scored, scored.applications[0])
-    page = _page(client.post(f"{_base(scored)}/release", follow_redirects=True))
+    page = _page(client.post(f"{_base(scored)}/release", data=CONFIRM, follow_redirects=True))
     assert "Write feedback for every decision" in page
     assert scored.applications[0].reference in page
 
@@ -390,7 +391,8 @@ def _every_page(scored) -> list[tuple[str, str, dict]]:
         ("get", f"{base}/quorum-override", {}),
         ("post", f"{base}/quorum-override", {"reason": "Because"}),
         ("post", f"{base}/ranking", {"method": "mean"}),
-        ("post", f"{base}/close", {}),
+        ("get", f"{base}/close", {}),
+        ("post", f"{base}/close", CONFIRM),
         ("get", f"{base}/applications/{app_id}", {}),
         ("post", f"{base}/applications/{app_id}", {"outcome": "fund", "rationale": "Y"}),
         ("post", f"{base}/applications/{app_id}/moderate", {"score": "5", "reason": "Y"}),
@@ -398,7 +400,9 @@ def _every_page(scored) -> list[tuple[str, str, dict]]:
         ("get", f"{base}/feedback", {}),
         ("get", f"{base}/applications/{app_id}/feedback", {}),
         ("post", f"{base}/applications/{app_id}/feedback", {"feedback": "Y"}),
-        ("post", f"{base}/release", {}),
+        ("get", f"{base}/release", {}),
+        ("post", f"{base}/release", CONFIRM),
+        ("get", f"{base}/decision-record/addenda/1.pdf", {}),
         ("get", f"{base}/applications/{app_id}/letter", {}),
         ("get", f"{base}/decision-record.pdf", {}),
         ("get", "/panels/meetings/decline-reasons", {}),
@@ -500,7 +504,8 @@ def test_after_the_meeting_only_a_reserve_place_can_still_be_decided(client, sco
 
     def forms(application) -> tuple[bool, bool]:
         page = _page(client.get(f"{_base(scored)}/applications/{application.id}"))
-        return "Record the decision" in page, "Save moderated score" in page
+        decidable = "Record the decision" in page or "Change the decision" in page
+        return decidable, "Save moderated score" in page
 
     assert forms(first) == (False, False)  # released: final
     assert forms(second) == (True, False)  # a reserve place may be funded when money is found
