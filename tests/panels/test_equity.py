@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from grants.extensions import db
-from grants.panels import decisions, equity, meetings
 from grants.money import split_equally
+from grants.panels import decisions, equity, meetings
 from grants.panels.decisions import DecisionInput
 from grants.reference.models import Neighbourhood
 from tests.panels.meeting_setup import quorate_meeting, scored_round
