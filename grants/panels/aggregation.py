@@ -3,8 +3,9 @@
 Grant panels disagree, and that is normal (single-scorer reliability in grant review is about
 0.2), so no one figure is trusted alone:
 
-- Each scorer's sheet becomes one weighted score from 0 to 100. A criterion marked n/a is left
-  out of both the top and the bottom of the fraction, so it can never count as a 0.
+- Each scorer's sheet becomes one weighted score from 0 to 100: each criterion's score as a share
+  of its maximum, weighted, so the weights are the criteria's shares of the total. A criterion
+  marked n/a is left out of both the top and the bottom of the fraction, so it never counts as 0.
 - Per application: the mean, and two robust alternatives. The median and the trimmed mean stop
   one very high or very low scorer (the loudest voice, or an insider) from deciding the result;
   the normalised score stops an application losing out because it happened to draw harsh scorers.
@@ -60,9 +61,10 @@ class Sheet:
 
 @dataclass(frozen=True)
 class WeightedSheet:
-    """A sheet already reduced to the two sums of its weighted score, ``awarded`` = Σ w_c·s_c and
-    ``possible`` = Σ w_c·max_c over the criteria scored (n/a left out of both), as the database
-    can add them up for a whole round. Every function taking sheets takes these too, and gives
+    """A sheet already reduced to the two sums of its weighted score, ``awarded`` =
+    Σ w_c·s_c·(L / max_c) and ``possible`` = Σ w_c·L over the criteria scored (n/a left out of
+    both), L being ``common_scale`` of the round's criteria, as the database can add them up for
+    a whole round. Every function taking sheets takes these too, and gives
     exactly the figures the matching ``Sheet`` gives."""
 
     scorer_id: int
@@ -128,14 +130,33 @@ class RoundSummary:
     krippendorff_alpha: float | None
 
 
-def weighted_score(sheet: Sheet, criteria: Sequence[CriterionSpec]) -> float | None:
-    """``100 * Σ w_c·s_c / Σ w_c·max_c`` over the criteria scored; None when every one is n/a.
+def common_scale(criteria: Sequence[CriterionSpec]) -> int:
+    """The least common multiple of the criteria's maximums: every score times
+    ``common_scale // max_c`` is then a whole number on one scale, so a weighted score can be
+    added up exactly in integers (by Python or by the database) with each criterion first
+    normalised to its maximum."""
+    return math.lcm(*(criterion.max_score for criterion in criteria)) if criteria else 1
 
-    An n/a criterion leaves both sums, so marking it n/a never scores lower than a 0 would (the
-    reason some grant systems are unfair to groups an optional criterion does not fit). Scores
-    for criteria not in ``criteria`` are ignored. A score outside 0..max is a bug in the caller
-    (the scoring service refuses it), so it raises rather than produce a figure above 100.
+
+def criterion_shares(criteria: Sequence[CriterionSpec]) -> dict[int, float]:
+    """Each criterion's share of the total, in percent: its weight over the sum of the weights.
+    Because scores are normalised to their maximums first, this is what the weight means."""
+    total = sum(criterion.weight for criterion in criteria)
+    return {criterion.id: 100 * criterion.weight / total for criterion in criteria}
+
+
+def weighted_score(sheet: Sheet, criteria: Sequence[CriterionSpec]) -> float | None:
+    """``100 * Σ w_c·(s_c / max_c) / Σ w_c`` over the criteria scored; None when every one is n/a.
+
+    Each score is first taken as a fraction of its own maximum, so a criterion's weight is its
+    share of the total whatever its maximum: weight 2 counts twice as much as weight 1 even when
+    one is scored out of 10 and the other out of 4. An n/a criterion leaves both sums, so marking
+    it n/a never scores lower than a 0 would (the reason some grant systems are unfair to groups
+    an optional criterion does not fit). Scores for criteria not in ``criteria`` are ignored. A
+    score outside 0..max is a bug in the caller (the scoring service refuses it), so it raises
+    rather than produce a figure above 100.
     """
+    scale = common_scale(criteria)
     awarded = possible = 0
     for criterion in criteria:
         score = sheet.scores.get(criterion.id)
@@ -145,8 +166,8 @@ def weighted_score(sheet: Sheet, criteria: Sequence[CriterionSpec]) -> float | N
             raise ValueError(
                 f"score {score} for criterion {criterion.id} is outside 0..{criterion.max_score}"
             )
-        awarded += criterion.weight * score
-        possible += criterion.weight * criterion.max_score
+        awarded += criterion.weight * score * (scale // criterion.max_score)
+        possible += criterion.weight * scale
     return 100 * awarded / possible if possible else None
 
 

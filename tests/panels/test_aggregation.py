@@ -17,6 +17,7 @@ from grants.panels.aggregation import (
     Sheet,
     aggregate,
     calibration,
+    criterion_shares,
     icc_1k,
     krippendorff_alpha_interval,
     ranked,
@@ -51,18 +52,32 @@ RUBRIC = [
 ]
 
 
-def test_weighted_score_is_the_weighted_share_of_the_possible_points():
+def test_weighted_score_is_each_criterions_share_of_its_maximum_weighted():
     sheet = Sheet(scorer_id=1, application_id=1, scores={1: 4, 2: 5, 3: 2})
-    # 100 * (2*4 + 1*5 + 1*2) / (2*5 + 1*10 + 1*4) = 100 * 15 / 24
-    assert weighted_score(sheet, RUBRIC) == 62.5
+    # 100 * (2 * 4/5 + 1 * 5/10 + 1 * 2/4) / (2 + 1 + 1) = 100 * 2.6 / 4
+    assert weighted_score(sheet, RUBRIC) == 65.0
+
+
+def test_weights_are_the_shares_whatever_the_maximums():
+    """Weight 2 out of 4 counts twice as much as weight 1 out of 10: full marks on the first
+    alone is 2/3 of the total, not 8/18 as when each counted by weight times its maximum."""
+    mixed = [
+        CriterionSpec(id=1, weight=2, max_score=4),
+        CriterionSpec(id=2, weight=1, max_score=10),
+    ]
+    first_only = Sheet(scorer_id=1, application_id=1, scores={1: 4, 2: 0})
+    second_only = Sheet(scorer_id=1, application_id=1, scores={1: 0, 2: 10})
+    assert weighted_score(first_only, mixed) == pytest.approx(200 / 3)
+    assert weighted_score(second_only, mixed) == pytest.approx(100 / 3)
+    assert criterion_shares(mixed) == pytest.approx({1: 200 / 3, 2: 100 / 3})
 
 
 def test_na_is_left_out_of_the_score_never_counted_as_zero():
     not_applicable = Sheet(scorer_id=1, application_id=1, scores={1: 4, 2: 5, 3: None})
     zero = Sheet(scorer_id=1, application_id=1, scores={1: 4, 2: 5, 3: 0})
-    # 100 * (8 + 5) / (10 + 10), against 100 * 13 / 24 if n/a counted as 0.
-    assert weighted_score(not_applicable, RUBRIC) == 65.0
-    assert weighted_score(zero, RUBRIC) == pytest.approx(54.1667, abs=1e-4)
+    # 100 * (1.6 + 0.5) / (2 + 1), against 100 * 2.1 / 4 if n/a counted as 0.
+    assert weighted_score(not_applicable, RUBRIC) == pytest.approx(70.0)
+    assert weighted_score(zero, RUBRIC) == pytest.approx(52.5)
 
 
 def test_a_sheet_that_is_all_na_has_no_weighted_score():
