@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import correlation, fmean, median
 
+from grants.panels.design import Links
 from grants.panels.models import RankingMethod
 
 # Differences between floats smaller than this are rounding, not signal: scores run 0 to 100.
@@ -99,6 +100,9 @@ class ApplicationAggregate:
     scores: tuple[float, ...]
     scorer_ids: tuple[int, ...]
     mean_z: float | None
+    # Why the round's scores cannot be normalised (then no application has a normalised score,
+    # and every one is ranked by its mean); None when they can. The same for every application.
+    normalising_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,9 +229,9 @@ def round_summary(
 
 
 def ranking_score(aggregate_: ApplicationAggregate, method: RankingMethod | str) -> float:
-    """The figure ``method`` ranks by. NORMALISED falls back to the mean for an application none
-    of whose scorers scored enough applications to be normalised, so every application has a
-    place; the normalised score is on the same 0-100 scale as the mean, so they sit together."""
+    """The figure ``method`` ranks by. When the round's scores cannot be normalised no
+    application has a normalised score (see ``_normalising``), and NORMALISED ranks every one by
+    its mean: the same basis for all, never some by one figure and some by another."""
     method = RankingMethod(method)
     if method is RankingMethod.TRIMMED:
         return aggregate_.trimmed_mean
@@ -346,7 +350,7 @@ def _aggregate(
     range_threshold: float,
     min_for_normalising: int,
 ) -> dict[int, ApplicationAggregate]:
-    mean_z, rescale = _normalising(by_application, min_for_normalising)
+    mean_z, rescale, problem = _normalising(by_application, min_for_normalising)
     aggregates = {}
     for application_id, by_scorer in by_application.items():
         scores = tuple(by_scorer.values())
@@ -367,6 +371,7 @@ def _aggregate(
             scores=scores,
             scorer_ids=tuple(by_scorer),
             mean_z=z,
+            normalising_problem=problem,
         )
     return aggregates
 
@@ -380,19 +385,28 @@ def _trimmed_mean(ordered: Sequence[float]) -> float:
 
 def _normalising(
     by_application: Mapping[int, Mapping[int, float]], min_for_normalising: int
-) -> tuple[dict[int, float], Callable[[float], float]]:
-    """Each application's mean z-score, and the map back to the panel's 0-100 scale.
+) -> tuple[dict[int, float], Callable[[float], float], str | None]:
+    """Each application's mean z-score, the map back to the panel's 0-100 scale, and why the
+    round cannot be normalised (None when it can).
 
     A scorer's z-score on an application is how many of their own standard deviations it sits
     above their own mean, so a harsh scorer's 40 and a generous scorer's 80 can mean the same
     thing: an application that drew harsh scorers is not penalised for it. Only scorers with at
     least ``min_for_normalising`` applications (whose scores are not all equal) take part; with
-    fewer, their own mean and spread are too noisy to correct anyone. The mean z is rescaled to
-    the mean and standard deviation of every weighted score in the round, for display.
+    fewer, their own mean and spread are too noisy to correct anyone.
+
+    It is all or nothing for the round, so that every application is ranked on the same basis:
+    normalised scores only when every application has a scorer who takes part and those scorers
+    are linked through the applications they share (z-scores of two groups of scorers who share
+    none rank one group against the other on no common ground); otherwise none, and every
+    application is ranked by its mean. The mean z is rescaled to the mean and standard deviation
+    of every weighted score in the round and kept within 0 to 100 (clamped, so a figure never
+    claims more than full marks from every scorer).
     """
     z_scores: dict[int, list[float]] = defaultdict(list)
+    taking_part: dict[int, list[int]] = defaultdict(list)
     all_scores = []
-    for scores in _by_scorer(by_application).values():
+    for scorer_id, scores in _by_scorer(by_application).items():
         own = list(scores.values())
         all_scores.extend(own)
         if len(own) < min_for_normalising or max(own) == min(own):
@@ -400,10 +414,45 @@ def _normalising(
         own_mean, own_sd = fmean(own), _sample_sd(own)
         for application_id, score in scores.items():
             z_scores[application_id].append((score - own_mean) / own_sd)
-    mean_z = {application_id: fmean(zs) for application_id, zs in z_scores.items()}
+            taking_part[application_id].append(scorer_id)
     panel_mean = fmean(all_scores) if all_scores else 0.0
     panel_sd = _sample_sd(all_scores)
-    return mean_z, lambda z: panel_mean + panel_sd * z
+
+    def rescale(z: float) -> float:
+        return min(100.0, max(0.0, panel_mean + panel_sd * z))
+
+    problem = _why_not_normalised(by_application, taking_part, min_for_normalising)
+    if problem:
+        return {}, rescale, problem
+    mean_z = {application_id: fmean(zs) for application_id, zs in z_scores.items()}
+    return mean_z, rescale, None
+
+
+def _why_not_normalised(
+    by_application: Mapping[int, Mapping[int, float]],
+    taking_part: Mapping[int, list[int]],
+    min_for_normalising: int,
+) -> str | None:
+    if not by_application:
+        return None
+    enough = f"scored at least {min_for_normalising} applications with scores that differ"
+    if not taking_part:
+        return f"No scorer has yet {enough}, so scores cannot be normalised."
+    left_out = sum(1 for application_id in by_application if application_id not in taking_part)
+    if left_out:
+        return (
+            f"{left_out} of the {len(by_application)} applications have no scorer who has "
+            f"{enough}, so scores cannot be normalised."
+        )
+    links = Links({scorer for scorers in taking_part.values() for scorer in scorers})
+    for scorers in taking_part.values():
+        links.join(scorers)
+    if links.count > 1:
+        return (
+            f"The scorers fall into {links.count} groups that share no application, so their "
+            "scores cannot be compared and cannot be normalised."
+        )
+    return None
 
 
 def _calibrate(by_application: Mapping[int, Mapping[int, float]]) -> dict[int, ScorerCalibration]:
