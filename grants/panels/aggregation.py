@@ -12,8 +12,8 @@ Grant panels disagree, and that is normal (single-scorer reliability in grant re
 - Disagreement (a high standard deviation or range) is flagged for discussion at the moderation
   meeting rather than averaged away.
 - Per scorer, calibration shows who is lenient or harsh and who ranks differently from the rest
-  of the panel; per round, ICC(1,k) and Krippendorff's alpha say how far the averaged scores can
-  be relied on.
+  of the panel; per round, ICC(1,k) and Krippendorff's alpha (``agreement``) say how far the
+  averaged scores can be relied on.
 
 Callers pass only submitted sheets of members without a conflict: filtering is theirs, so that
 these functions stay about arithmetic. Spread is measured with the *sample* standard deviation
@@ -26,15 +26,19 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import correlation, fmean, median
 
-from grants.panels.design import Links
+from grants.panels.agreement import (
+    icc_1k,
+    icc_problem,
+    krippendorff_alpha_interval,
+    negligible,
+)
 from grants.panels.models import RankingMethod
-
-# Differences between floats smaller than this are rounding, not signal: scores run 0 to 100.
-_EPSILON = 1e-9
+from grants.panels.normalising import by_scorer as scores_by_scorer
+from grants.panels.normalising import normalising, sample_sd
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,7 @@ class RoundSummary:
     calibration: dict[int, ScorerCalibration]
     icc_1k: float | None
     krippendorff_alpha: float | None
+    icc_problem: str | None = None  # why icc_1k is None, in words
 
 
 def common_scale(criteria: Sequence[CriterionSpec]) -> int:
@@ -225,6 +230,7 @@ def round_summary(
         calibration=_calibrate(by_application),
         icc_1k=icc_1k(rows),
         krippendorff_alpha=krippendorff_alpha_interval(rows),
+        icc_problem=icc_problem(rows),
     )
 
 
@@ -256,62 +262,6 @@ def ranked(
     )
 
 
-def icc_1k(ratings: Sequence[Sequence[float | None]]) -> float | None:
-    """Reliability of an application's averaged score: ICC(1,k), Shrout & Fleiss (1979), one-way
-    random effects, average of k raters, ``(MSB - MSW) / MSB``. Rows are applications.
-
-    The one-way model fits a panel, where different members score different applications. It
-    does not need the same number of ratings per row: missing ratings (None) are dropped and the
-    one-way ANOVA is computed on the unequal rows, so the result is the reliability of an average
-    of about k0 ratings (the ANOVA's adjusted mean row size); with equal rows it is exactly
-    Shrout & Fleiss's ICC(1,k). Rows with fewer than two ratings say nothing about agreement and
-    are left out. None when fewer than two rows remain or the applications' means do not differ
-    at all. It can be negative: the scores then tell applications apart less than chance would.
-    """
-    rows = _rows_of_at_least_two(ratings)
-    if len(rows) < 2:
-        return None
-    total = sum(len(row) for row in rows)
-    grand_mean = math.fsum(math.fsum(row) for row in rows) / total
-    row_means = [fmean(row) for row in rows]
-    between = math.fsum(
-        len(row) * (m - grand_mean) ** 2 for row, m in zip(rows, row_means, strict=True)
-    )
-    within = math.fsum(_squared_deviations(row, m) for row, m in zip(rows, row_means, strict=True))
-    mean_square_between = between / (len(rows) - 1)
-    mean_square_within = within / (total - len(rows))
-    if mean_square_between < _EPSILON:
-        return None
-    return (mean_square_between - mean_square_within) / mean_square_between
-
-
-def krippendorff_alpha_interval(ratings: Sequence[Sequence[float | None]]) -> float | None:
-    """Krippendorff's alpha with the interval metric, ``1 - D_o / D_e``. Rows are applications
-    (units); None is a missing rating (a conflict, or a member not assigned).
-
-    Units with fewer than two ratings cannot be paired and are dropped, as Krippendorff (2011)
-    specifies. Uses the identity Σ_{i≠j} (v_i - v_j)² = 2m·Σ(v - v̄)² over the m values of a
-    unit (or of all pairable values), so it is linear in the number of ratings. None when no
-    unit has two ratings or every rating is the same (no disagreement is expected to remove).
-    """
-    units = _rows_of_at_least_two(ratings)
-    values = [value for unit in units for value in unit]
-    if not units:
-        return None
-    n = len(values)
-    expected = 2 * n * _squared_deviations(values, fmean(values)) / (n * (n - 1))
-    if expected < _EPSILON:
-        return None
-    observed = (
-        math.fsum(
-            2 * len(unit) * _squared_deviations(unit, fmean(unit)) / (len(unit) - 1)
-            for unit in units
-        )
-        / n
-    )
-    return 1 - observed / expected
-
-
 def _weighted_by_application(
     sheets: Iterable[Sheet | WeightedSheet], criteria: Sequence[CriterionSpec]
 ) -> dict[int, dict[int, float]]:
@@ -335,14 +285,6 @@ def _weighted_by_application(
     }
 
 
-def _by_scorer(by_application: Mapping[int, Mapping[int, float]]) -> dict[int, dict[int, float]]:
-    by_scorer: dict[int, dict[int, float]] = defaultdict(dict)
-    for application_id, scores in by_application.items():
-        for scorer_id, score in scores.items():
-            by_scorer[scorer_id][application_id] = score
-    return dict(sorted(by_scorer.items()))
-
-
 def _aggregate(
     by_application: Mapping[int, Mapping[int, float]],
     *,
@@ -350,12 +292,12 @@ def _aggregate(
     range_threshold: float,
     min_for_normalising: int,
 ) -> dict[int, ApplicationAggregate]:
-    mean_z, rescale, problem = _normalising(by_application, min_for_normalising)
+    mean_z, rescale, problem = normalising(by_application, min_for_normalising)
     aggregates = {}
     for application_id, by_scorer in by_application.items():
         scores = tuple(by_scorer.values())
         ordered = sorted(scores)
-        sd = _sample_sd(scores)
+        sd = sample_sd(scores)
         spread = ordered[-1] - ordered[0]
         z = mean_z.get(application_id)
         aggregates[application_id] = ApplicationAggregate(
@@ -383,83 +325,11 @@ def _trimmed_mean(ordered: Sequence[float]) -> float:
     return fmean(ordered[1:-1] if len(ordered) >= 5 else ordered)
 
 
-def _normalising(
-    by_application: Mapping[int, Mapping[int, float]], min_for_normalising: int
-) -> tuple[dict[int, float], Callable[[float], float], str | None]:
-    """Each application's mean z-score, the map back to the panel's 0-100 scale, and why the
-    round cannot be normalised (None when it can).
-
-    A scorer's z-score on an application is how many of their own standard deviations it sits
-    above their own mean, so a harsh scorer's 40 and a generous scorer's 80 can mean the same
-    thing: an application that drew harsh scorers is not penalised for it. Only scorers with at
-    least ``min_for_normalising`` applications (whose scores are not all equal) take part; with
-    fewer, their own mean and spread are too noisy to correct anyone.
-
-    It is all or nothing for the round, so that every application is ranked on the same basis:
-    normalised scores only when every application has a scorer who takes part and those scorers
-    are linked through the applications they share (z-scores of two groups of scorers who share
-    none rank one group against the other on no common ground); otherwise none, and every
-    application is ranked by its mean. The mean z is rescaled to the mean and standard deviation
-    of every weighted score in the round and kept within 0 to 100 (clamped, so a figure never
-    claims more than full marks from every scorer).
-    """
-    z_scores: dict[int, list[float]] = defaultdict(list)
-    taking_part: dict[int, list[int]] = defaultdict(list)
-    all_scores = []
-    for scorer_id, scores in _by_scorer(by_application).items():
-        own = list(scores.values())
-        all_scores.extend(own)
-        if len(own) < min_for_normalising or max(own) == min(own):
-            continue
-        own_mean, own_sd = fmean(own), _sample_sd(own)
-        for application_id, score in scores.items():
-            z_scores[application_id].append((score - own_mean) / own_sd)
-            taking_part[application_id].append(scorer_id)
-    panel_mean = fmean(all_scores) if all_scores else 0.0
-    panel_sd = _sample_sd(all_scores)
-
-    def rescale(z: float) -> float:
-        return min(100.0, max(0.0, panel_mean + panel_sd * z))
-
-    problem = _why_not_normalised(by_application, taking_part, min_for_normalising)
-    if problem:
-        return {}, rescale, problem
-    mean_z = {application_id: fmean(zs) for application_id, zs in z_scores.items()}
-    return mean_z, rescale, None
-
-
-def _why_not_normalised(
-    by_application: Mapping[int, Mapping[int, float]],
-    taking_part: Mapping[int, list[int]],
-    min_for_normalising: int,
-) -> str | None:
-    if not by_application:
-        return None
-    enough = f"scored at least {min_for_normalising} applications with scores that differ"
-    if not taking_part:
-        return f"No scorer has yet {enough}, so scores cannot be normalised."
-    left_out = sum(1 for application_id in by_application if application_id not in taking_part)
-    if left_out:
-        return (
-            f"{left_out} of the {len(by_application)} applications have no scorer who has "
-            f"{enough}, so scores cannot be normalised."
-        )
-    links = Links({scorer for scorers in taking_part.values() for scorer in scorers})
-    for scorers in taking_part.values():
-        links.join(scorers)
-    if links.count > 1:
-        return (
-            f"The scorers fall into {links.count} groups that share no application, so their "
-            "scores cannot be compared and cannot be normalised."
-        )
-    return None
-
-
 def _calibrate(by_application: Mapping[int, Mapping[int, float]]) -> dict[int, ScorerCalibration]:
     all_scores = [score for scores in by_application.values() for score in scores.values()]
     panel_mean = fmean(all_scores) if all_scores else 0.0
     result = {}
-    for scorer_id, own_scores in _by_scorer(by_application).items():
+    for scorer_id, own_scores in scores_by_scorer(by_application).items():
         own, others = [], []
         for application_id, score in own_scores.items():
             other_scores = [
@@ -483,23 +353,8 @@ def _calibrate(by_application: Mapping[int, Mapping[int, float]]) -> dict[int, S
 def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """Pearson's r, or None when it means nothing: fewer than three pairs (two points always
     lie on a line) or either side constant."""
-    if len(xs) < 3 or max(xs) - min(xs) < _EPSILON or max(ys) - min(ys) < _EPSILON:
+    if len(xs) < 3 or any(
+        negligible(max(side) - min(side), max(abs(value) for value in side)) for side in (xs, ys)
+    ):
         return None
     return correlation(xs, ys)
-
-
-def _rows_of_at_least_two(ratings: Sequence[Sequence[float | None]]) -> list[list[float]]:
-    rows = ([value for value in row if value is not None] for row in ratings)
-    return [row for row in rows if len(row) >= 2]
-
-
-def _squared_deviations(values: Sequence[float], centre: float) -> float:
-    return math.fsum((value - centre) ** 2 for value in values)
-
-
-def _sample_sd(values: Sequence[float]) -> float:
-    """Sample standard deviation; 0 for fewer than two values or values all equal (exactly, so
-    that rounding in the mean cannot invent a spread)."""
-    if len(values) < 2 or max(values) == min(values):
-        return 0.0
-    return math.sqrt(_squared_deviations(values, fmean(values)) / (len(values) - 1))
