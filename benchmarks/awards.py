@@ -46,7 +46,7 @@ from grants.awards.models import (  # noqa: E402
     ReportDue,
     Variation,
 )
-from grants.awards.schedule import split_pence  # noqa: E402
+from grants.awards.schedule import instalment_amounts  # noqa: E402
 from grants.awards.states import AwardStatus, PaymentStatus  # noqa: E402
 from grants.clock import uk_today, utcnow  # noqa: E402
 from grants.extensions import db  # noqa: E402
@@ -249,7 +249,7 @@ def grow_to(size: int, people, rounds: list[int], groups: dict[int, int]) -> Non
     payments, reports, variations, recoveries = [], [], [], []
     for n, award_id, row in zip(numbers, award_ids, award_rows, strict=True):
         count = 1 + n % 3
-        shares = split_pence(row["amount_pence"], SPLITS[count])
+        shares = instalment_amounts(row["amount_pence"], SPLITS[count])
         for number, (amount, state) in enumerate(
             zip(shares, _payment_states(states[n], count, n), strict=True), start=1
         ):

@@ -173,7 +173,7 @@ class BudgetLineForm(BaseForm):
         widget=GovTextInput(),
         validators=[
             required("Enter an amount"),
-            Length(max=20, message="Enter an amount in pounds, like 150 or 150.50"),
+            Length(max=20, message="Enter an amount like 1,250.50"),
         ],
     )
     submit = SubmitField("Add to budget", widget=GovSubmitInput())

@@ -24,6 +24,7 @@ from grants.awards.ledger import AwardMoney, award_money
 from grants.awards.models import Award
 from grants.extensions import db
 from grants.funds.models import Contribution, Fund, Round
+from grants.money import split_equally
 from grants.reference.models import Neighbourhood, Principle
 
 NOT_ASSIGNED = "Not assigned to a contributor"
@@ -78,15 +79,6 @@ class Table:
 
 def _add_money(row: Totals, money: AwardMoney) -> None:
     row.add(money.paid_pence, money.recovered_pence, money.outstanding_pence)
-
-
-def shares(amount: int, parts: int) -> list[int]:
-    """``amount`` split into ``parts`` whole-penny shares that add up exactly: equal, with the
-    leftover pennies to the first share."""
-    base = amount // parts
-    result = [base] * parts
-    result[0] += amount - base * parts
-    return result
 
 
 @dataclass
@@ -234,9 +226,9 @@ def _by_neighbourhood(money, names: dict[int, list[str]]) -> Table:
             _add_money(nowhere, item)
             continue
         parts = len(places)
-        paid = shares(item.paid_pence, parts)
-        recovered = shares(item.recovered_pence, parts)
-        outstanding = shares(item.outstanding_pence, parts)
+        paid = split_equally(item.paid_pence, parts)
+        recovered = split_equally(item.recovered_pence, parts)
+        outstanding = split_equally(item.outstanding_pence, parts)
         for index, name in enumerate(places):
             rows.setdefault(name, Totals(name)).add(
                 paid[index], recovered[index], outstanding[index]

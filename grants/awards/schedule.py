@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from grants.awards.models import REPORT_FOR_CONDITION, AwardTerms, ReleaseCondition, ReportKind
 from grants.extensions import db
+from grants.money import split_pence
 
 DEFAULT_SINGLE_PAYMENT_LIMIT_PENCE = 200_000  # £2,000: paid in full on acceptance
 DEFAULT_INSTALMENTS = (
@@ -58,15 +59,13 @@ def working_day(day: date) -> date:
     return day
 
 
-def split_pence(amount_pence: int, percents: list[int]) -> list[int]:
-    """Split ``amount_pence`` by ``percents`` (adding up to 100) in whole pence. Each share is
-    rounded down; the pennies left over go to the first instalment, so the parts always add up
-    to the whole and nobody is paid a fraction of a penny."""
+def instalment_amounts(amount_pence: int, percents: list[int]) -> list[int]:
+    """Split ``amount_pence`` by ``percents`` (adding up to 100) in whole pence, the odd pennies
+    by largest remainder (``grants.money.split_pence``), so the parts always add up to the whole
+    and nobody is paid a fraction of a penny."""
     if sum(percents) != 100:
         raise ValueError("instalment percentages must add up to 100")
-    shares = [amount_pence * percent // 100 for percent in percents]
-    shares[0] += amount_pence - sum(shares)
-    return shares
+    return split_pence(amount_pence, percents)
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def plan(amount_pence: int, start: date, end: date, terms: AwardTerms) -> Plan:
     else:
         template = list(terms.instalments)
     conditions = [ReleaseCondition(step["condition"]) for step in template]
-    amounts = split_pence(amount_pence, [int(step["percent"]) for step in template])
+    amounts = instalment_amounts(amount_pence, [int(step["percent"]) for step in template])
     reports = report_dates(
         start, end, {REPORT_FOR_CONDITION[c] for c in conditions if c in REPORT_FOR_CONDITION}
     )

@@ -3,16 +3,17 @@
 Grant panels disagree, and that is normal (single-scorer reliability in grant review is about
 0.2), so no one figure is trusted alone:
 
-- Each scorer's sheet becomes one weighted score from 0 to 100. A criterion marked n/a is left
-  out of both the top and the bottom of the fraction, so it can never count as a 0.
+- Each scorer's sheet becomes one weighted score from 0 to 100: each criterion's score as a share
+  of its maximum, weighted, so the weights are the criteria's shares of the total. A criterion
+  marked n/a is left out of both the top and the bottom of the fraction, so it never counts as 0.
 - Per application: the mean, and two robust alternatives. The median and the trimmed mean stop
   one very high or very low scorer (the loudest voice, or an insider) from deciding the result;
   the normalised score stops an application losing out because it happened to draw harsh scorers.
 - Disagreement (a high standard deviation or range) is flagged for discussion at the moderation
   meeting rather than averaged away.
 - Per scorer, calibration shows who is lenient or harsh and who ranks differently from the rest
-  of the panel; per round, ICC(1,k) and Krippendorff's alpha say how far the averaged scores can
-  be relied on.
+  of the panel; per round, ICC(1,k) and Krippendorff's alpha (``agreement``) say how far the
+  averaged scores can be relied on.
 
 Callers pass only submitted sheets of members without a conflict: filtering is theirs, so that
 these functions stay about arithmetic. Spread is measured with the *sample* standard deviation
@@ -25,14 +26,19 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import correlation, fmean, median
 
+from grants.panels.agreement import (
+    icc_1k,
+    icc_problem,
+    krippendorff_alpha_interval,
+    negligible,
+)
 from grants.panels.models import RankingMethod
-
-# Differences between floats smaller than this are rounding, not signal: scores run 0 to 100.
-_EPSILON = 1e-9
+from grants.panels.normalising import by_scorer as scores_by_scorer
+from grants.panels.normalising import normalising, sample_sd
 
 
 @dataclass(frozen=True)
@@ -60,9 +66,10 @@ class Sheet:
 
 @dataclass(frozen=True)
 class WeightedSheet:
-    """A sheet already reduced to the two sums of its weighted score, ``awarded`` = Σ w_c·s_c and
-    ``possible`` = Σ w_c·max_c over the criteria scored (n/a left out of both), as the database
-    can add them up for a whole round. Every function taking sheets takes these too, and gives
+    """A sheet already reduced to the two sums of its weighted score, ``awarded`` =
+    Σ w_c·s_c·(L / max_c) and ``possible`` = Σ w_c·L over the criteria scored (n/a left out of
+    both), L being ``common_scale`` of the round's criteria, as the database can add them up for
+    a whole round. Every function taking sheets takes these too, and gives
     exactly the figures the matching ``Sheet`` gives."""
 
     scorer_id: int
@@ -97,6 +104,9 @@ class ApplicationAggregate:
     scores: tuple[float, ...]
     scorer_ids: tuple[int, ...]
     mean_z: float | None
+    # Why the round's scores cannot be normalised (then no application has a normalised score,
+    # and every one is ranked by its mean); None when they can. The same for every application.
+    normalising_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,16 +136,36 @@ class RoundSummary:
     calibration: dict[int, ScorerCalibration]
     icc_1k: float | None
     krippendorff_alpha: float | None
+    icc_problem: str | None = None  # why icc_1k is None, in words
+
+
+def common_scale(criteria: Sequence[CriterionSpec]) -> int:
+    """The least common multiple of the criteria's maximums: every score times
+    ``common_scale // max_c`` is then a whole number on one scale, so a weighted score can be
+    added up exactly in integers (by Python or by the database) with each criterion first
+    normalised to its maximum."""
+    return math.lcm(*(criterion.max_score for criterion in criteria)) if criteria else 1
+
+
+def criterion_shares(criteria: Sequence[CriterionSpec]) -> dict[int, float]:
+    """Each criterion's share of the total, in percent: its weight over the sum of the weights.
+    Because scores are normalised to their maximums first, this is what the weight means."""
+    total = sum(criterion.weight for criterion in criteria)
+    return {criterion.id: 100 * criterion.weight / total for criterion in criteria}
 
 
 def weighted_score(sheet: Sheet, criteria: Sequence[CriterionSpec]) -> float | None:
-    """``100 * Σ w_c·s_c / Σ w_c·max_c`` over the criteria scored; None when every one is n/a.
+    """``100 * Σ w_c·(s_c / max_c) / Σ w_c`` over the criteria scored; None when every one is n/a.
 
-    An n/a criterion leaves both sums, so marking it n/a never scores lower than a 0 would (the
-    reason some grant systems are unfair to groups an optional criterion does not fit). Scores
-    for criteria not in ``criteria`` are ignored. A score outside 0..max is a bug in the caller
-    (the scoring service refuses it), so it raises rather than produce a figure above 100.
+    Each score is first taken as a fraction of its own maximum, so a criterion's weight is its
+    share of the total whatever its maximum: weight 2 counts twice as much as weight 1 even when
+    one is scored out of 10 and the other out of 4. An n/a criterion leaves both sums, so marking
+    it n/a never scores lower than a 0 would (the reason some grant systems are unfair to groups
+    an optional criterion does not fit). Scores for criteria not in ``criteria`` are ignored. A
+    score outside 0..max is a bug in the caller (the scoring service refuses it), so it raises
+    rather than produce a figure above 100.
     """
+    scale = common_scale(criteria)
     awarded = possible = 0
     for criterion in criteria:
         score = sheet.scores.get(criterion.id)
@@ -145,8 +175,8 @@ def weighted_score(sheet: Sheet, criteria: Sequence[CriterionSpec]) -> float | N
             raise ValueError(
                 f"score {score} for criterion {criterion.id} is outside 0..{criterion.max_score}"
             )
-        awarded += criterion.weight * score
-        possible += criterion.weight * criterion.max_score
+        awarded += criterion.weight * score * (scale // criterion.max_score)
+        possible += criterion.weight * scale
     return 100 * awarded / possible if possible else None
 
 
@@ -200,13 +230,14 @@ def round_summary(
         calibration=_calibrate(by_application),
         icc_1k=icc_1k(rows),
         krippendorff_alpha=krippendorff_alpha_interval(rows),
+        icc_problem=icc_problem(rows),
     )
 
 
 def ranking_score(aggregate_: ApplicationAggregate, method: RankingMethod | str) -> float:
-    """The figure ``method`` ranks by. NORMALISED falls back to the mean for an application none
-    of whose scorers scored enough applications to be normalised, so every application has a
-    place; the normalised score is on the same 0-100 scale as the mean, so they sit together."""
+    """The figure ``method`` ranks by. When the round's scores cannot be normalised no
+    application has a normalised score (see ``_normalising``), and NORMALISED ranks every one by
+    its mean: the same basis for all, never some by one figure and some by another."""
     method = RankingMethod(method)
     if method is RankingMethod.TRIMMED:
         return aggregate_.trimmed_mean
@@ -229,62 +260,6 @@ def ranked(
         aggregates,
         key=lambda a: (-round(ranking_score(a, method), 9), -round(a.mean, 9), a.application_id),
     )
-
-
-def icc_1k(ratings: Sequence[Sequence[float | None]]) -> float | None:
-    """Reliability of an application's averaged score: ICC(1,k), Shrout & Fleiss (1979), one-way
-    random effects, average of k raters, ``(MSB - MSW) / MSB``. Rows are applications.
-
-    The one-way model fits a panel, where different members score different applications. It
-    does not need the same number of ratings per row: missing ratings (None) are dropped and the
-    one-way ANOVA is computed on the unequal rows, so the result is the reliability of an average
-    of about k0 ratings (the ANOVA's adjusted mean row size); with equal rows it is exactly
-    Shrout & Fleiss's ICC(1,k). Rows with fewer than two ratings say nothing about agreement and
-    are left out. None when fewer than two rows remain or the applications' means do not differ
-    at all. It can be negative: the scores then tell applications apart less than chance would.
-    """
-    rows = _rows_of_at_least_two(ratings)
-    if len(rows) < 2:
-        return None
-    total = sum(len(row) for row in rows)
-    grand_mean = math.fsum(math.fsum(row) for row in rows) / total
-    row_means = [fmean(row) for row in rows]
-    between = math.fsum(
-        len(row) * (m - grand_mean) ** 2 for row, m in zip(rows, row_means, strict=True)
-    )
-    within = math.fsum(_squared_deviations(row, m) for row, m in zip(rows, row_means, strict=True))
-    mean_square_between = between / (len(rows) - 1)
-    mean_square_within = within / (total - len(rows))
-    if mean_square_between < _EPSILON:
-        return None
-    return (mean_square_between - mean_square_within) / mean_square_between
-
-
-def krippendorff_alpha_interval(ratings: Sequence[Sequence[float | None]]) -> float | None:
-    """Krippendorff's alpha with the interval metric, ``1 - D_o / D_e``. Rows are applications
-    (units); None is a missing rating (a conflict, or a member not assigned).
-
-    Units with fewer than two ratings cannot be paired and are dropped, as Krippendorff (2011)
-    specifies. Uses the identity Σ_{i≠j} (v_i - v_j)² = 2m·Σ(v - v̄)² over the m values of a
-    unit (or of all pairable values), so it is linear in the number of ratings. None when no
-    unit has two ratings or every rating is the same (no disagreement is expected to remove).
-    """
-    units = _rows_of_at_least_two(ratings)
-    values = [value for unit in units for value in unit]
-    if not units:
-        return None
-    n = len(values)
-    expected = 2 * n * _squared_deviations(values, fmean(values)) / (n * (n - 1))
-    if expected < _EPSILON:
-        return None
-    observed = (
-        math.fsum(
-            2 * len(unit) * _squared_deviations(unit, fmean(unit)) / (len(unit) - 1)
-            for unit in units
-        )
-        / n
-    )
-    return 1 - observed / expected
 
 
 def _weighted_by_application(
@@ -310,14 +285,6 @@ def _weighted_by_application(
     }
 
 
-def _by_scorer(by_application: Mapping[int, Mapping[int, float]]) -> dict[int, dict[int, float]]:
-    by_scorer: dict[int, dict[int, float]] = defaultdict(dict)
-    for application_id, scores in by_application.items():
-        for scorer_id, score in scores.items():
-            by_scorer[scorer_id][application_id] = score
-    return dict(sorted(by_scorer.items()))
-
-
 def _aggregate(
     by_application: Mapping[int, Mapping[int, float]],
     *,
@@ -325,12 +292,12 @@ def _aggregate(
     range_threshold: float,
     min_for_normalising: int,
 ) -> dict[int, ApplicationAggregate]:
-    mean_z, rescale = _normalising(by_application, min_for_normalising)
+    mean_z, rescale, problem = normalising(by_application, min_for_normalising)
     aggregates = {}
     for application_id, by_scorer in by_application.items():
         scores = tuple(by_scorer.values())
         ordered = sorted(scores)
-        sd = _sample_sd(scores)
+        sd = sample_sd(scores)
         spread = ordered[-1] - ordered[0]
         z = mean_z.get(application_id)
         aggregates[application_id] = ApplicationAggregate(
@@ -346,6 +313,7 @@ def _aggregate(
             scores=scores,
             scorer_ids=tuple(by_scorer),
             mean_z=z,
+            normalising_problem=problem,
         )
     return aggregates
 
@@ -357,39 +325,11 @@ def _trimmed_mean(ordered: Sequence[float]) -> float:
     return fmean(ordered[1:-1] if len(ordered) >= 5 else ordered)
 
 
-def _normalising(
-    by_application: Mapping[int, Mapping[int, float]], min_for_normalising: int
-) -> tuple[dict[int, float], Callable[[float], float]]:
-    """Each application's mean z-score, and the map back to the panel's 0-100 scale.
-
-    A scorer's z-score on an application is how many of their own standard deviations it sits
-    above their own mean, so a harsh scorer's 40 and a generous scorer's 80 can mean the same
-    thing: an application that drew harsh scorers is not penalised for it. Only scorers with at
-    least ``min_for_normalising`` applications (whose scores are not all equal) take part; with
-    fewer, their own mean and spread are too noisy to correct anyone. The mean z is rescaled to
-    the mean and standard deviation of every weighted score in the round, for display.
-    """
-    z_scores: dict[int, list[float]] = defaultdict(list)
-    all_scores = []
-    for scores in _by_scorer(by_application).values():
-        own = list(scores.values())
-        all_scores.extend(own)
-        if len(own) < min_for_normalising or max(own) == min(own):
-            continue
-        own_mean, own_sd = fmean(own), _sample_sd(own)
-        for application_id, score in scores.items():
-            z_scores[application_id].append((score - own_mean) / own_sd)
-    mean_z = {application_id: fmean(zs) for application_id, zs in z_scores.items()}
-    panel_mean = fmean(all_scores) if all_scores else 0.0
-    panel_sd = _sample_sd(all_scores)
-    return mean_z, lambda z: panel_mean + panel_sd * z
-
-
 def _calibrate(by_application: Mapping[int, Mapping[int, float]]) -> dict[int, ScorerCalibration]:
     all_scores = [score for scores in by_application.values() for score in scores.values()]
     panel_mean = fmean(all_scores) if all_scores else 0.0
     result = {}
-    for scorer_id, own_scores in _by_scorer(by_application).items():
+    for scorer_id, own_scores in scores_by_scorer(by_application).items():
         own, others = [], []
         for application_id, score in own_scores.items():
             other_scores = [
@@ -413,23 +353,8 @@ def _calibrate(by_application: Mapping[int, Mapping[int, float]]) -> dict[int, S
 def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """Pearson's r, or None when it means nothing: fewer than three pairs (two points always
     lie on a line) or either side constant."""
-    if len(xs) < 3 or max(xs) - min(xs) < _EPSILON or max(ys) - min(ys) < _EPSILON:
+    if len(xs) < 3 or any(
+        negligible(max(side) - min(side), max(abs(value) for value in side)) for side in (xs, ys)
+    ):
         return None
     return correlation(xs, ys)
-
-
-def _rows_of_at_least_two(ratings: Sequence[Sequence[float | None]]) -> list[list[float]]:
-    rows = ([value for value in row if value is not None] for row in ratings)
-    return [row for row in rows if len(row) >= 2]
-
-
-def _squared_deviations(values: Sequence[float], centre: float) -> float:
-    return math.fsum((value - centre) ** 2 for value in values)
-
-
-def _sample_sd(values: Sequence[float]) -> float:
-    """Sample standard deviation; 0 for fewer than two values or values all equal (exactly, so
-    that rounding in the mean cannot invent a spread)."""
-    if len(values) < 2 or max(values) == min(values):
-        return 0.0
-    return math.sqrt(_squared_deviations(values, fmean(values)) / (len(values) - 1))

@@ -26,6 +26,7 @@ from grants.applications.states import PANEL_STARTED, ApplicationStatus
 from grants.errors import DomainError, NotFound
 from grants.extensions import db
 from grants.organisations.models import Membership
+from grants.panels.design import Coverage, coverage, plan_balanced
 from grants.panels.models import (
     Assignment,
     AssignmentStatus,
@@ -54,43 +55,6 @@ class AssignmentMode(enum.StrEnum):
 
 
 Pair = tuple[int, int]  # (application id, member id)
-
-
-def plan_balanced(
-    application_ids: Iterable[int],
-    member_ids: Iterable[int],
-    *,
-    min_scorers: int,
-    active: dict[int, set[int]],
-    excluded: set[Pair],
-    load: dict[int, int],
-) -> list[Pair]:
-    """The new assignments that bring every application up to ``min_scorers`` active scorers.
-
-    Deterministic: applications in id order each take the least-loaded members who may score
-    them, ties going to the lower id, so loads stay within one of each other when no conflict
-    stands in the way. ``active`` maps an application to its active scorers, ``excluded`` holds
-    the pairs that may not be (re)assigned and ``load`` each member's active assignments.
-    """
-    load = {member: load.get(member, 0) for member in sorted(set(member_ids))}
-    plan: list[Pair] = []
-    for application_id in sorted(set(application_ids)):
-        scorers = active.get(application_id, set())
-        needed = min_scorers - len(scorers)
-        if needed <= 0:
-            continue
-        candidates = sorted(
-            (
-                member
-                for member in load
-                if member not in scorers and (application_id, member) not in excluded
-            ),
-            key=lambda member: (load[member], member),
-        )
-        for member in candidates[:needed]:
-            plan.append((application_id, member))
-            load[member] += 1
-    return plan
 
 
 def plan_all_to_all(
@@ -343,6 +307,7 @@ class MemberProgress:
 class Progress:
     applications: list[ApplicationProgress]
     members: dict[int, MemberProgress]
+    coverage: Coverage | None = None  # whether scores can be compared across the panel
 
     @property
     def gaps(self) -> list[ApplicationProgress]:
@@ -398,4 +363,4 @@ def progress(panel: Panel) -> Progress:
                 and len(scorers) < panel.min_scorers,
             )
         )
-    return Progress(applications=rows, members=members)
+    return Progress(applications=rows, members=members, coverage=coverage(state.member_ids, active))

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from grants.extensions import db
 from grants.funds.models import Round
+from grants.money import split_equally, split_pence
 from grants.panels.meeting_models import FUNDING
 from grants.reference.models import Neighbourhood
 
@@ -56,37 +57,23 @@ def round_neighbourhoods(round_: Round) -> list[Neighbourhood]:
     )
 
 
-def split_pence(amount: int, parts: int) -> list[int]:
-    """An amount shared equally between ``parts`` wards, to the penny, adding up exactly."""
-    if parts < 1:
-        raise ValueError("split_pence needs at least one part")
-    whole, remainder = divmod(amount, parts)
-    return [whole + (1 if index < remainder else 0) for index in range(parts)]
-
-
 def indicative_allocations(budget_pence: int, neighbourhoods: list[Neighbourhood]) -> list[int]:
     """Each ward's allocation by the formula, in whole pence adding up to the budget exactly
-    (largest remainders get the odd pennies)."""
+    (largest remainders get the odd pennies, as everywhere money is shared)."""
     weights = [
         Fraction(n.population) * (1 + Fraction(n.share_most_deprived or 0).limit_denominator(10**6))
         for n in neighbourhoods
     ]
-    total = sum(weights)
-    if not neighbourhoods or total == 0:
+    if not neighbourhoods or sum(weights) == 0:
         return [0] * len(neighbourhoods)
-    exact = [budget_pence * weight / total for weight in weights]
-    floors = [int(value) for value in exact]
-    short = budget_pence - sum(floors)
-    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for index in by_remainder[:short]:
-        floors[index] += 1
-    return floors
+    return split_pence(budget_pence, weights)
 
 
 def ward_shares(round_: Round, ranking, proposed_ids: set[int]) -> list[WardShare]:
     """The round's split by neighbourhood. ``ranking`` is the meeting's ranked list (applications
     with their neighbourhoods and decisions loaded); ``proposed_ids`` the undecided applications
-    within the budget. An application in several wards is shared equally between them."""
+    within the budget. An application in several wards is shared equally between them, the odd
+    pennies by largest remainder like the ledger's table by neighbourhood."""
     neighbourhoods = round_neighbourhoods(round_)
     population = sum(n.population for n in neighbourhoods) or 1
     deprived = sum(n.population * (n.share_most_deprived or 0) for n in neighbourhoods) or 1
@@ -114,7 +101,7 @@ def ward_shares(round_: Round, ranking, proposed_ids: set[int]) -> list[WardShar
             ("funded_pence", funded),
             ("proposed_pence", proposed),
         ):
-            for ward, part in zip(wards, split_pence(amount, len(wards)), strict=True):
+            for ward, part in zip(wards, split_equally(amount, len(wards)), strict=True):
                 setattr(ward, field, getattr(ward, field) + part)
     proposed = sum(ward.proposed_pence for ward in shares.values())
     for ward in shares.values():

@@ -14,6 +14,7 @@ other pages.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -66,6 +67,11 @@ _NO_AGREEMENT = (
 )
 
 
+# Below these, any figure is mostly chance: nine scores can give an ICC of 1.00 by luck.
+MIN_SHEETS_FOR_RELIABILITY = 20
+MIN_SCORERS_FOR_RELIABILITY = 3  # on most (more than half) of the scored applications
+
+
 @dataclass(frozen=True)
 class Reliability:
     """How far the round's averaged scores can be relied on, with a plain-English reading."""
@@ -79,10 +85,58 @@ class Reliability:
     def known(self) -> bool:
         return self.icc_1k is not None
 
+    @property
+    def icc_text(self) -> str:
+        return _coefficient(self.icc_1k)
 
-def reliability(icc_1k: float | None, krippendorff_alpha: float | None) -> Reliability:
-    """Read ICC(1,k) on the conventional scale; alpha is shown beside it as a second opinion."""
+    @property
+    def alpha_text(self) -> str:
+        return _coefficient(self.krippendorff_alpha)
+
+
+def _coefficient(value: float | None) -> str:
+    """A coefficient as the page shows it. Below 0 the figure itself means nothing more (a
+    one-way ICC can fall far below -1 when applications' means barely differ), so it is said in
+    words rather than printed as, say, -520.00."""
+    if value is None:
+        return "Not known"
+    if value < 0:
+        return "Below 0: scorers disagree more than chance"
+    return f"{value:.2f}"
+
+
+def reliability(
+    icc_1k: float | None,
+    krippendorff_alpha: float | None,
+    *,
+    sheets: int | None = None,
+    scorers_per_application: Sequence[int] = (),
+    icc_problem: str | None = None,
+) -> Reliability:
+    """Read ICC(1,k) on the conventional scale; alpha is shown beside it as a second opinion.
+
+    With ``sheets`` given, a round with fewer than MIN_SHEETS_FOR_RELIABILITY sheets, or with
+    fewer than MIN_SCORERS_FOR_RELIABILITY scorers on most applications, is "too few to judge":
+    a reading from so little would claim more than the scores can say. ``icc_problem`` is why
+    the ICC is undefined, when it is."""
+    if sheets and _too_few(sheets, scorers_per_application):
+        return Reliability(
+            icc_1k,
+            krippendorff_alpha,
+            "Too few scores to judge yet",
+            f"Reliability can be judged from {MIN_SHEETS_FOR_RELIABILITY} submitted scores, "
+            f"with at least {MIN_SCORERS_FOR_RELIABILITY} members scoring most applications. "
+            f"There are {sheets} so far. Until then, treat the ranking as a starting point for "
+            "discussion.",
+        )
     if icc_1k is None:
+        if icc_problem and sheets:
+            return Reliability(
+                None,
+                krippendorff_alpha,
+                "Undefined",
+                f"The intraclass correlation is undefined: {icc_problem}.",
+            )
         return Reliability(
             None,
             krippendorff_alpha,
@@ -96,6 +150,13 @@ def reliability(icc_1k: float | None, krippendorff_alpha: float | None) -> Relia
             level, reading = floor_level, floor_reading
             break
     return Reliability(icc_1k, krippendorff_alpha, level, reading)
+
+
+def _too_few(sheets: int, scorers_per_application: Sequence[int]) -> bool:
+    if sheets < MIN_SHEETS_FOR_RELIABILITY:
+        return True
+    enough = sum(1 for n in scorers_per_application if n >= MIN_SCORERS_FOR_RELIABILITY)
+    return 2 * enough <= len(scorers_per_application)
 
 
 @dataclass(frozen=True)
@@ -166,7 +227,13 @@ def fairness(panel: Panel) -> FairnessView:
         panel=panel,
         members=_members(state, active, submitted, summary.calibration),
         applications=applications,
-        reliability=reliability(summary.icc_1k, summary.krippendorff_alpha),
+        reliability=reliability(
+            summary.icc_1k,
+            summary.krippendorff_alpha,
+            sheets=sum(aggregate.n for aggregate in summary.aggregates.values()),
+            scorers_per_application=[a.n for a in summary.aggregates.values()],
+            icc_problem=summary.icc_problem,
+        ),
         panel_mean=next(iter(summary.calibration.values())).panel_mean
         if summary.calibration
         else None,

@@ -280,8 +280,10 @@ def scoring_inputs(round_id: int) -> tuple[list, list]:
         return [], []
     # Each score's criterion's weight and maximum, written into the query: joining the criteria
     # leads SQLite to a plan several times slower.
-    weight_of = case({id_: w for id_, w, _ in criteria}, value=Score.criterion_id)
-    possible_of = case({id_: w * m for id_, w, m in criteria}, value=Score.criterion_id)
+    # Each score is normalised to its maximum on the criteria's common scale, in integers.
+    scale = aggregation.common_scale([aggregation.CriterionSpec(*c) for c in criteria])
+    weight_of = case({id_: w * (scale // m) for id_, w, m in criteria}, value=Score.criterion_id)
+    possible_of = case({id_: w * scale for id_, w, _ in criteria}, value=Score.criterion_id)
     maximum_of = case({id_: m for id_, _, m in criteria}, value=Score.criterion_id)
     query = (
         select(

@@ -99,6 +99,10 @@ class RankingMethod(enum.StrEnum):
             RankingMethod.NORMALISED: "Normalised score",
         }[self]
 
+    @property
+    def is_normalised(self) -> bool:
+        return self is RankingMethod.NORMALISED
+
 
 class Panel(db.Model):
     """A round's one panel, with the rules the officer set for it."""

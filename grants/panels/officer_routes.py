@@ -60,12 +60,14 @@ def show(round_id: int):
     if panel is None:
         return render_template("panels/officer/no_panel.html", round=round_, form=ConfirmForm())
     members = composition.members_of(panel)
+    progress = assignment.progress(panel)
     return render_template(
         "panels/officer/panel.html",
         round=round_,
         panel=panel,
         composition=composition.composition(panel, members),
-        progress=assignment.progress(panel).members,
+        progress=progress.members,
+        coverage=progress.coverage,
         remove_form=ConfirmForm(),
     )
 

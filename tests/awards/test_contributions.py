@@ -141,7 +141,7 @@ def test_finance_adds_corrects_and_removes_through_the_pages(client, fund):
     assert error_messages(response) == [
         "Enter the contributor's name",
         "Enter the contributor's org-id, like GB-NHS-RXX or GB-COH-01234567",
-        "Enter an amount in pounds, like 1500 or 1,500.50",
+        "Enter an amount like 1,250.50",
         "Enter the date the money was received",
     ]
     assert soup_of(response).find(id="contributor_org_id")["value"] == "nope"

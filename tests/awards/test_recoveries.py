@@ -99,7 +99,7 @@ def test_the_page_records_money_returned_once_however_often_it_is_sent(client):
     response = client.post(url, data={"amount_pence": "abc"})
     assert error_messages(response) == [
         "Choose whether this is underspend returned or clawback",
-        "Enter an amount in pounds, like 1500 or 1,500.50",
+        "Enter an amount like 1,250.50",
         "Enter the date the money was received",
         "Enter why the money was returned",
     ]

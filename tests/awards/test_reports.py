@@ -9,17 +9,12 @@ from sqlalchemy import select
 from grants.awards import contributions, reports
 from grants.awards.models import Award
 from grants.extensions import db
+from grants.money import split_equally
 from grants.reference.models import Neighbourhood, Principle
 from tests.awards.factories import finance_officer, released_awards
 from tests.awards.test_variations import in_force
 
 pytestmark = pytest.mark.usefixtures("reference_data")
-
-
-def test_shares_add_up_with_the_leftover_pennies_first():
-    assert reports.shares(100, 3) == [34, 33, 33]
-    assert reports.shares(-100, 3) == [-32, -34, -34]
-    assert sum(reports.shares(7, 7)) == 7
 
 
 def _places(count: int) -> list[Neighbourhood]:
@@ -60,9 +55,10 @@ def test_each_table_adds_up_and_splits_neighbourhoods_in_whole_pence():
             if row.budget is not None:
                 assert row.remaining == row.budget - row.committed
     by_place = {row.label: row for row in ledger.by_neighbourhood.rows}
-    assert by_place[a.name].committed == 33_335  # 100,001 split three ways, the penny to a
+    # 100,001 split three ways by largest remainder: the two odd pennies to a and b
+    assert by_place[a.name].committed == 33_334
     assert by_place[c.name].committed == 33_333
-    assert by_place[b.name].committed == 33_333 + 30_000
+    assert by_place[b.name].committed == 33_334 + 30_000
     assert by_place[reports.NO_NEIGHBOURHOOD].committed == 50_000
     by_principle = {row.label: row.committed for row in ledger.by_principle.rows}
     assert by_principle[principle.name] == 100_001
@@ -100,3 +96,16 @@ def test_the_ledger_reads_a_fixed_number_of_queries(count, count_queries):
     _awards(count)
     assert count_queries(lambda: reports.ledger()) == 6
     assert db.session.query(Award).count() == count
+
+
+def test_an_award_across_wards_splits_its_pennies_as_the_equity_page_does():
+    """Largest remainder, the one way money is shared: 100,001p across three wards is 33,334p,
+    33,334p and 33,333p on the ledger as on the equity page, not 33,335p to the first ward."""
+    [funded] = released_awards([100_001])
+    in_force(funded.award)
+    a, b, c = _places(3)
+    funded.award.application.neighbourhoods = [c, a, b]
+    db.session.flush()
+    by_place = {row.label: row for row in reports.ledger().by_neighbourhood.rows}
+    assert [by_place[n.name].committed for n in (a, b, c)] == [33_334, 33_334, 33_333]
+    assert [by_place[n.name].committed for n in (a, b, c)] == split_equally(100_001, 3)

@@ -62,6 +62,17 @@ def test_a_larger_award_is_paid_fifty_forty_ten_against_its_reports():
 )
 def test_instalments_always_add_up_to_the_award_in_whole_pence(amount, percents):
     percents = [*percents[:-1], percents[-1] + 100 - sum(percents)]
-    shares = schedule.split_pence(amount, percents)
+    shares = schedule.instalment_amounts(amount, percents)
     assert sum(shares) == amount
     assert all(isinstance(share, int) and share >= 0 for share in shares)
+
+
+def test_odd_pennies_go_to_the_instalments_that_lost_most_in_rounding():
+    """Exact shares of £10,000.09 at 50/40/10 are 500,004.5p, 400,003.6p and 100,000.9p: the two
+    odd pennies go to the last two (largest remainders), not both to the first instalment."""
+    assert schedule.instalment_amounts(1_000_009, [50, 40, 10]) == [500_004, 400_004, 100_001]
+
+
+def test_instalment_percentages_must_add_up_to_a_hundred():
+    with pytest.raises(ValueError):
+        schedule.instalment_amounts(100, [50, 40])

@@ -17,6 +17,7 @@ from grants.panels.aggregation import (
     Sheet,
     aggregate,
     calibration,
+    criterion_shares,
     icc_1k,
     krippendorff_alpha_interval,
     ranked,
@@ -51,18 +52,32 @@ RUBRIC = [
 ]
 
 
-def test_weighted_score_is_the_weighted_share_of_the_possible_points():
+def test_weighted_score_is_each_criterions_share_of_its_maximum_weighted():
     sheet = Sheet(scorer_id=1, application_id=1, scores={1: 4, 2: 5, 3: 2})
-    # 100 * (2*4 + 1*5 + 1*2) / (2*5 + 1*10 + 1*4) = 100 * 15 / 24
-    assert weighted_score(sheet, RUBRIC) == 62.5
+    # 100 * (2 * 4/5 + 1 * 5/10 + 1 * 2/4) / (2 + 1 + 1) = 100 * 2.6 / 4
+    assert weighted_score(sheet, RUBRIC) == 65.0
+
+
+def test_weights_are_the_shares_whatever_the_maximums():
+    """Weight 2 out of 4 counts twice as much as weight 1 out of 10: full marks on the first
+    alone is 2/3 of the total, not 8/18 as when each counted by weight times its maximum."""
+    mixed = [
+        CriterionSpec(id=1, weight=2, max_score=4),
+        CriterionSpec(id=2, weight=1, max_score=10),
+    ]
+    first_only = Sheet(scorer_id=1, application_id=1, scores={1: 4, 2: 0})
+    second_only = Sheet(scorer_id=1, application_id=1, scores={1: 0, 2: 10})
+    assert weighted_score(first_only, mixed) == pytest.approx(200 / 3)
+    assert weighted_score(second_only, mixed) == pytest.approx(100 / 3)
+    assert criterion_shares(mixed) == pytest.approx({1: 200 / 3, 2: 100 / 3})
 
 
 def test_na_is_left_out_of_the_score_never_counted_as_zero():
     not_applicable = Sheet(scorer_id=1, application_id=1, scores={1: 4, 2: 5, 3: None})
     zero = Sheet(scorer_id=1, application_id=1, scores={1: 4, 2: 5, 3: 0})
-    # 100 * (8 + 5) / (10 + 10), against 100 * 13 / 24 if n/a counted as 0.
-    assert weighted_score(not_applicable, RUBRIC) == 65.0
-    assert weighted_score(zero, RUBRIC) == pytest.approx(54.1667, abs=1e-4)
+    # 100 * (1.6 + 0.5) / (2 + 1), against 100 * 2.1 / 4 if n/a counted as 0.
+    assert weighted_score(not_applicable, RUBRIC) == pytest.approx(70.0)
+    assert weighted_score(zero, RUBRIC) == pytest.approx(52.5)
 
 
 def test_a_sheet_that_is_all_na_has_no_weighted_score():
@@ -137,30 +152,49 @@ def test_two_sheets_from_one_scorer_for_one_application_are_refused():
 
 
 def test_normalising_stops_harsh_scorers_penalising_the_applications_they_drew():
-    # A harsh scorer (1) scored applications 1 and 2; a generous one (2) scored 3 and 4. Each
-    # thought their second application the better by the same margin of their own scores.
-    sheets = sheets_from({1: {1: 20}, 2: {1: 40}, 3: {2: 60}, 4: {2: 80}})
-    figures = aggregate(sheets, OUT_OF_100, min_for_normalising=2)
-    # Each scorer: mean 30 or 70, sd sqrt(200) = 14.142, so z = -0.7071 or +0.7071.
-    assert [figures[a].mean_z for a in (1, 2, 3, 4)] == pytest.approx(
-        [-1 / math.sqrt(2), 1 / math.sqrt(2)] * 2
-    )
-    # Rescaled to the panel: mean 50, sd sqrt(2000 / 3) = 25.82; 50 -/+ 25.82 * 0.7071.
-    assert [figures[a].normalised for a in (1, 2, 3, 4)] == pytest.approx(
-        [31.7426, 68.2574, 31.7426, 68.2574], abs=1e-4
-    )
+    # A harsh scorer (1) and a generous one (2) share application 1; each thought their other
+    # applications better than it by the same margins of their own scores.
+    sheets = sheets_from({1: {1: 20, 2: 60}, 2: {1: 30}, 3: {1: 40}, 4: {2: 70}, 5: {2: 80}})
+    figures = aggregate(sheets, OUT_OF_100, min_for_normalising=3)
+    assert figures[1].normalising_problem is None
+    # Each scorer's z: -1, 0, +1 of their own scores, so 3 and 5 tie, and 2 and 4.
+    assert [figures[a].mean_z for a in (2, 3, 4, 5)] == pytest.approx([0, 1, 0, 1])
+    assert figures[1].mean_z == pytest.approx(-1)
+    assert figures[3].normalised == pytest.approx(figures[5].normalised)
+    assert figures[3].mean < figures[5].mean
 
 
-def test_only_scorers_with_enough_applications_are_normalised():
-    # Scorer 1 scored five applications; scorer 2 scored two, so counts only in the raw figures.
+def test_scorers_who_share_no_application_are_not_normalised_against_each_other():
+    """Odd applications to one scorer, even ones to another: z-scores would rank one half
+    against the other on no common ground, so nothing is normalised and all rank by the mean."""
+    table = {a: {1 if a % 2 else 2: (10 * a if a % 2 else 5 * a)} for a in range(1, 11)}
+    figures = aggregate(sheets_from(table), OUT_OF_100, min_for_normalising=5)
+    assert all(f.normalised is None for f in figures.values())
+    assert "2 groups that share no application" in figures[1].normalising_problem
+    by_normalised = [a.application_id for a in ranked(figures, RankingMethod.NORMALISED)]
+    assert by_normalised == [a.application_id for a in ranked(figures, RankingMethod.MEAN)]
+
+
+def test_one_application_without_a_normalised_scorer_stops_normalising_for_the_round():
+    # Scorer 1 scored five applications; scorer 2 scored two, so counts only in the raw figures
+    # and application 6 has nobody to normalise it: every application ranks by the mean.
     table = {a: {1: 10 * a} for a in range(1, 6)}
     table[1][2] = 90
     table[6] = {2: 30}
     figures = aggregate(sheets_from(table), OUT_OF_100)
-    # Scorer 1: 10..50, mean 30, sd sqrt(250) = 15.811.
-    assert figures[1].mean_z == pytest.approx(-20 / math.sqrt(250))
-    assert figures[6].mean_z is None
-    assert figures[6].normalised is None
+    assert all(f.normalised is None and f.mean_z is None for f in figures.values())
+    assert figures[6].normalising_problem.startswith("1 of the 6 applications have no scorer")
+
+
+def test_normalised_scores_stay_within_0_to_100():
+    # Unclamped, application 4 would be normalised to 104.3, above full marks from everyone.
+    table = {a: {1: 90, 2: 90} for a in (1, 2, 3)}
+    table[4] = {1: 90, 2: 100}
+    table[5] = {1: 10, 2: 100}
+    figures = aggregate(sheets_from(table), OUT_OF_100)
+    assert figures[4].normalising_problem is None
+    assert figures[4].normalised == 100
+    assert all(0 <= f.normalised <= 100 for f in figures.values())
 
 
 def test_a_scorer_who_gives_everyone_the_same_score_is_not_normalised():
@@ -303,15 +337,14 @@ def test_ranking_is_highest_first_with_ties_to_the_higher_mean_then_the_earlier_
     assert [a.application_id for a in ranked(figures.values(), "mean")] == [4, 2, 3, 1]
 
 
-def test_normalised_ranking_falls_back_to_the_mean_where_nobody_was_normalised():
+def test_normalised_ranking_uses_the_mean_for_every_application_when_any_is_not_normalised():
+    """Never some applications by normalised score and others by raw mean beside them."""
     table = {a: {1: 10 * a} for a in range(1, 6)}
     table[6] = {2: 45}
     figures = aggregate(sheets_from(table), OUT_OF_100)
-    assert figures[6].normalised is None
+    assert all(f.normalised is None for f in figures.values())
     assert ranking_score(figures[6], RankingMethod.NORMALISED) == 45
-    # Scorer 1's z-scores (0, ±0.632, ±1.265) rescaled to the panel's mean 32.5 and sd 15.41:
-    # 13.0, 22.7, 32.5, 42.2 and 52.0, so application 6's mean of 45 ranks second.
-    assert figures[4].normalised == pytest.approx(42.25, abs=0.01)
+    assert ranking_score(figures[4], RankingMethod.NORMALISED) == 40
     order = [a.application_id for a in ranked(figures, RankingMethod.NORMALISED)]
     assert order == [5, 6, 4, 3, 2, 1]
     assert [a.application_id for a in ranked(figures, RankingMethod.MEAN)] == [5, 6, 4, 3, 2, 1]
@@ -427,8 +460,12 @@ def test_z_scores_ignore_a_scorers_shift_and_scale(sheets, scorer_id, scale, shi
         else:
             assert after[application_id].mean_z == pytest.approx(figures.mean_z, abs=1e-9)
     # The rescaled scores follow the panel's new mean and sd, but keep their order.
+    # (not strictly, where both are clamped at 0 or 100).
     distinct = [a for a in before.values() if a.mean_z is not None]
     for one in distinct:
         for other in distinct:
             if one.mean_z > other.mean_z + 1e-6:
-                assert after[one.application_id].normalised > after[other.application_id].normalised
+                assert (
+                    after[one.application_id].normalised >= after[other.application_id].normalised
+                )
+    assert all(0 <= a.normalised <= 100 for a in after.values() if a.normalised is not None)

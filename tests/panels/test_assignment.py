@@ -368,3 +368,31 @@ def test_eligible_applications_link_to_their_screening_page(client, officer, ref
     assert table.find("a", href=f"/screening/{waiting.id}").get_text() == waiting.reference
     assert "<a" not in table.get_text()  # never shown as text
     assert "Send it to the panel" in soup.get_text()
+
+
+@pytest.mark.parametrize(("members", "scorers"), [(6, 3), (4, 2)])
+def test_balanced_assignment_links_every_member_when_members_are_a_multiple_of_scorers(
+    client, officer, reference_data, members, scorers
+):
+    """Six members, three scorers: the old design gave odd applications to members 1-3 and even
+    ones to 4-6, so normalising could not compare the halves."""
+    panel, applications, people = _with_panel(officer, 6, members, min_scorers=scorers)
+    assignment.assign(officer, panel, BALANCED)
+    progress = assignment.progress(panel)
+    assert progress.coverage.connected and progress.coverage.groups == 1
+    assert progress.coverage.spread <= 1
+    page = soup_of(client.get(f"/panels/rounds/{panel.round_id}/applications"))
+    assert "shares applications with the others" in page.select_one("#workload").text
+
+
+def test_the_panel_page_says_when_one_scorer_each_cannot_be_compared(
+    client, officer, reference_data
+):
+    panel, _applications, _people = _with_panel(officer, 4, 3, min_scorers=1)
+    assignment.assign(officer, panel, BALANCED)
+    for url in (
+        f"/panels/rounds/{panel.round_id}",
+        f"/panels/rounds/{panel.round_id}/applications",
+    ):
+        text = soup_of(client.get(url)).text
+        assert "Each application has one scorer" in text

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from grants.extensions import db
+from grants.money import split_equally
 from grants.panels import decisions, equity, meetings
 from grants.panels.decisions import DecisionInput
 from grants.reference.models import Neighbourhood
@@ -52,7 +53,7 @@ def test_the_formula_is_published_in_words():
 @PROPERTY
 @given(amount=st.integers(0, 10**13), parts=st.integers(1, 60))
 def test_split_pence_adds_up_exactly_and_shares_evenly(amount, parts):
-    split = equity.split_pence(amount, parts)
+    split = split_equally(amount, parts)
     assert len(split) == parts
     assert sum(split) == amount
     assert all(type(part) is int for part in split)
@@ -61,7 +62,7 @@ def test_split_pence_adds_up_exactly_and_shares_evenly(amount, parts):
 
 def test_split_pence_needs_a_part():
     with pytest.raises(ValueError):
-        equity.split_pence(100, 0)
+        split_equally(100, 0)
 
 
 @PROPERTY

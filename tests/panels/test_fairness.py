@@ -147,7 +147,10 @@ def test_the_page_shows_the_figures_to_one_decimal_with_their_meaning(client):
     dee_row = next(tr for tr in soup.find_all("tr") if tr.th and "Dee" in tr.th.text)
     assert [td.get_text(strip=True) for td in dee_row.find_all("td")][:3] == ["1 of 1", "1", "1"]
 
-    reliability = fairness.reliability(expected.icc_1k, expected.krippendorff_alpha)
+    reliability = fairness.reliability(
+        expected.icc_1k, expected.krippendorff_alpha, sheets=9, scorers_per_application=[3, 4, 2]
+    )
+    assert reliability.level == "Too few scores to judge yet"  # nine scores
     assert reliability.level in text and reliability.reading in text
     assert "<strong>" not in text and "<span" not in text  # markup is markup, not text
     assert soup.find("strong", string=reliability.level)
