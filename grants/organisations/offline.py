@@ -63,17 +63,14 @@ def _apply_offline(details: GroupDetails, contact: OfflineContact, organisation:
     errors = {}
     if not contact.name.strip():
         errors["contact_name"] = "Enter the name of the person to contact"
-    if not (contact.phone or "").strip() and not (contact.email or "").strip():
-        errors["contact_phone"] = "Enter a phone number or an email address for the contact"
     if errors:
-        try:
-            apply_details(details, Organisation())  # only to collect its errors alongside these
+        try:  # only to collect its errors alongside these
+            apply_details(details, Organisation(), phone=contact.phone)
         except InvalidInput as invalid:
             errors = {**invalid.errors, **errors}
         raise InvalidInput(errors)
-    apply_details(details, organisation)
+    apply_details(details, organisation, phone=contact.phone)
     organisation.contact_name = contact.name.strip()
-    organisation.contact_phone = (contact.phone or "").strip() or None
     organisation.contact_email = (
         normalise_email(contact.email) if (contact.email or "").strip() else None
     )

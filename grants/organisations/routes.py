@@ -33,6 +33,7 @@ DETAIL_FIELDS = (
     "town",
     "postcode",
     "income_band",
+    "contact_phone",
 )
 
 

@@ -22,7 +22,12 @@ from grants.organisations.models import (
     Organisation,
     OrganisationType,
 )
-from grants.organisations.validation import normalise_postcode, registration_errors
+from grants.organisations.validation import (
+    normalise_phone,
+    normalise_postcode,
+    phone_error,
+    registration_errors,
+)
 from grants.permissions import Permission
 
 
@@ -40,6 +45,7 @@ class GroupDetails:
     town: str
     postcode: str
     income_band: str
+    contact_phone: str | None = None  # the call-back number finance rings about bank details
 
 
 def is_member(user: User, organisation_id: int) -> bool:
@@ -132,13 +138,17 @@ def groups_of(user: User) -> list[Organisation]:
     )
 
 
-def apply_details(details: GroupDetails, organisation: Organisation) -> None:
-    """Check every detail, then set them all: when anything is wrong, nothing changes."""
+def apply_details(details: GroupDetails, organisation: Organisation, *, phone: str | None) -> None:
+    """Check every detail, then set them all: when anything is wrong, nothing changes. Every
+    group has a phone number (``phone``), so finance can call back about bank details."""
     errors: dict[str, str] = {}
+    phone_problem = phone_error(phone)
+    if phone_problem:
+        errors["contact_phone"] = phone_problem
     try:
         org_type = OrganisationType(details.org_type)
     except ValueError:
-        raise InvalidInput({"org_type": "Select the type of group"}) from None
+        raise InvalidInput({**errors, "org_type": "Select the type of group"}) from None
     try:
         income_band = IncomeBand(details.income_band)
     except ValueError:
@@ -155,6 +165,7 @@ def apply_details(details: GroupDetails, organisation: Organisation) -> None:
     errors.update(number_errors)
     if errors:
         raise InvalidInput(errors)
+    organisation.set_phone(normalise_phone(phone))
     organisation.name = details.name.strip()
     organisation.org_type = org_type
     organisation.income_band = income_band
@@ -171,7 +182,7 @@ def create_group(actor: User, details: GroupDetails) -> Organisation:
     if not actor.can(Permission.APPLY):
         raise NotAllowed("Sign in to create a group")
     organisation = Organisation(main_contact_id=actor.id)
-    apply_details(details, organisation)
+    apply_details(details, organisation, phone=details.contact_phone)
     organisation.memberships.append(Membership(user_id=actor.id))
     db.session.add(organisation)
     db.session.flush()
@@ -184,7 +195,8 @@ def update_group(actor: User, organisation: Organisation, details: GroupDetails)
     if not is_member(actor, organisation.id):
         raise NotAllowed("Only members of this group can change it")
     before = organisation.audit_view()
-    apply_details(details, organisation)  # checks everything before it changes anything
+    # checks everything before it changes anything
+    apply_details(details, organisation, phone=details.contact_phone)
     audit.record(
         actor, "organisation.updated", organisation, before=before, after=organisation.audit_view()
     )

@@ -90,7 +90,7 @@ def test_the_page_for_officers_saves_and_goes_on_to_the_assisted_start(client):
         "postcode": "M29 7AA",
         "income_band": "under_10k",
         "contact_name": "Jean",
-        "contact_phone": "07700 900123",
+        "contact_phone": "07912 345678",
     }
     response = client.post("/groups/new-for-someone", data=data)
     assert response.status_code == 302
@@ -101,7 +101,9 @@ def test_the_page_for_officers_saves_and_goes_on_to_the_assisted_start(client):
 # Officers keep an offline group's details up to date until someone from it joins
 
 
-NEW_CONTACT = offline.OfflineContact(name="Jean Platt", phone=None, email="Jean@Example.org")
+NEW_CONTACT = offline.OfflineContact(
+    name="Jean Platt", phone="0161 4960123", email="Jean@Example.org"
+)
 
 
 def test_an_officer_changes_an_offline_groups_details_and_contact_and_it_is_audited():
@@ -114,7 +116,7 @@ def test_an_officer_changes_an_offline_groups_details_and_contact_and_it_is_audi
     assert (group.name, group.contact_name, group.contact_phone) == (
         "Astley Growers",
         "Jean Platt",
-        None,
+        "0161 496 0123",
     )
     assert group.contact_email_address == "jean@example.org"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "organisation.updated"))
@@ -123,7 +125,10 @@ def test_an_officer_changes_an_offline_groups_details_and_contact_and_it_is_audi
         "Pemberton Allotment Society",
         "Astley Growers",
     )
-    assert (event.before["contact_phone"], event.after["contact_phone"]) == ("01942 123456", None)
+    assert (event.before["contact_phone"], event.after["contact_phone"]) == (
+        "01942 123456",
+        "0161 496 0123",
+    )
 
 
 def test_an_offline_groups_changes_are_checked_like_a_new_group_all_at_once():
@@ -179,9 +184,9 @@ def test_the_officer_changes_an_offline_group_on_its_edit_page(client):
         "contact_email": "",
     }
     refused = client.post(f"/groups/{group.id}/edit", data=data)
-    assert error_messages(refused) == ["Enter a phone number or an email address for the contact"]
+    assert error_messages(refused) == ["Enter a phone number for the contact"]
     assert 'value="Astley Knitters"' in refused.get_data(as_text=True)
-    saved = client.post(f"/groups/{group.id}/edit", data={**data, "contact_phone": "07700 900123"})
+    saved = client.post(f"/groups/{group.id}/edit", data={**data, "contact_phone": "07912 345678"})
     assert saved.status_code == 302 and saved.location == f"/groups/{group.id}"
     db.session.expire_all()
-    assert (group.name, group.contact_phone) == ("Astley Knitters", "07700 900123")
+    assert (group.name, group.contact_phone) == ("Astley Knitters", "07912 345678")
