@@ -114,6 +114,7 @@ NOT_IN_MATRIX = {
     "admin.reactivate",
     "organisations.accept",
     "organisations.register_to_join",  # tests/organisations/test_invitation_registration.py
+    "organisations.decide_removal",  # POST only: tests/organisations/test_removal_agreement.py
     "reference.edit_neighbourhood",
     "round_setup.move_criterion",
     "round_setup.move_question",

@@ -338,10 +338,41 @@ def remove_member(actor: User, organisation: Organisation, membership_id: int) -
     the group's applications at once. The membership is ended, not deleted: the conflict rule
     still counts the time the person belonged to the group.
 
-    A group always keeps one member, or nobody could look after its applications. Two removals at
-    once are put in order on the group's row, so the second counts the members the first left.
+    A group always keeps one member, or nobody could look after its applications. Removing the
+    main contact, or the last-but-one member, needs the main contact's agreement (or an
+    officer's): :mod:`grants.organisations.removals`. So nobody can remove everyone else, founder
+    included, and then change the bank details alone.
     """
     membership = get_membership(actor, organisation, membership_id)
+    if needs_agreement(actor, organisation, membership):
+        raise DomainError(agreement_needed_message(organisation, membership))
+    return end_membership(actor, organisation, membership, removed_by=actor)
+
+
+def needs_agreement(actor: User, organisation: Organisation, membership: Membership) -> bool:
+    """Removing someone else who is the main contact, or who would leave one member, is for the
+    main contact to agree to. Leaving is always the person's own choice."""
+    if membership.user_id == actor.id or organisation.main_contact_id == actor.id:
+        return False
+    return (
+        membership.user_id == organisation.main_contact_id or len(memberships_of(organisation)) <= 2
+    )
+
+
+def agreement_needed_message(organisation: Organisation, membership: Membership) -> str:
+    what = "the main contact" if membership.user_id == organisation.main_contact_id else "them"
+    return (
+        f"Removing {what} needs the agreement of {organisation.contact_display_name}, the"
+        " group's main contact, or of a council officer. Ask for it on the member's remove page"
+    )
+
+
+def end_membership(
+    actor: User, organisation: Organisation, membership: Membership, *, removed_by: User
+) -> Membership:
+    """End the membership (``actor`` did it; ``removed_by`` asked for it, the same person unless
+    it was agreed to by someone else). Two removals at once are put in order on the group's row,
+    so the second counts the members the first left."""
     if not transaction.claim(organisation, main_contact_id=organisation.main_contact_id):
         raise DomainError("The group's members changed a moment ago. Try again")
     before = membership_view(organisation)
@@ -350,7 +381,7 @@ def remove_member(actor: User, organisation: Organisation, membership_id: int) -
         raise DomainError("You cannot remove the last member of a group. Invite someone else first")
     removed = membership.user
     membership.ended_at = utcnow()
-    membership.ended_by_id = actor.id
+    membership.ended_by_id = removed_by.id
     if organisation.main_contact_id == removed.id:
         longest_standing = min(remaining, key=lambda other: (other.joined_at, other.id))
         organisation.main_contact_id = longest_standing.user_id
@@ -362,13 +393,13 @@ def remove_member(actor: User, organisation: Organisation, membership_id: int) -
         before=before,
         after=membership_view(organisation),
     )
-    if removed.id != actor.id:
+    if removed.id != removed_by.id:
         queue_email(
             removed.email,
             f"You have been removed from {organisation.name}",
             "member_removed",
             removed=removed,
-            actor=actor,
+            actor=removed_by,
             organisation=organisation,
         )
     db.session.flush()
