@@ -13,7 +13,7 @@ from grants.accounts.forms import AcceptInvitationForm
 from grants.accounts.sessions import start_session
 from grants.errors import DomainError, NotAllowed, NotFound, add_to_form, flash_refusal
 from grants.forms import BaseForm
-from grants.organisations import group_page, offline, removals, services
+from grants.organisations import group_page, handover, offline, removals, services
 from grants.organisations.forms import GroupForm, InviteMemberForm, OfflineGroupForm
 from grants.organisations.models import Organisation
 from grants.pagination import paginate
@@ -133,25 +133,46 @@ def edit(organisation_id: int):
 @bp.route("/<int:organisation_id>/invite", methods=["GET", "POST"])
 @signed_in
 def invite(organisation_id: int):
-    """Members invite each other; officers invite the first member of a group they added for
-    someone without an account, to hand it over."""
+    """Members invite each other; an officer proposes to hand a group they added for someone
+    without an account to its first member, which another officer approves (``handover``)."""
     organisation = _load(organisation_id)
     services.check_can_invite(current_user, organisation)
+    handing_over = services.looks_after(current_user, organisation)
     form = InviteMemberForm()
     if form.validate_on_submit():
         try:
-            services.invite_member(
-                current_user,
-                organisation,
-                form.email.data,
-                link_for=lambda token: url_for(".accept", token=token, _external=True),
-            )
+            if handing_over:
+                handover.propose(
+                    current_user,
+                    organisation,
+                    form.email.data,
+                    approve_link=url_for(".handovers", _external=True),
+                )
+            else:
+                services.invite_member(
+                    current_user,
+                    organisation,
+                    form.email.data,
+                    link_for=lambda token: url_for(".accept", token=token, _external=True),
+                )
         except DomainError as error:
             add_to_form(form, error)
         else:
-            flash(f"We have sent an invitation to {form.email.data}", "success")
+            if handing_over:
+                flash(
+                    "Another programme officer must approve this handover. We will send the"
+                    f" invitation to {form.email.data} once they have",
+                    "success",
+                )
+            else:
+                flash(f"We have sent an invitation to {form.email.data}", "success")
             return redirect(url_for(".show", organisation_id=organisation.id))
-    return render_template("organisations/invite.html", form=form, organisation=organisation)
+    return render_template(
+        "organisations/invite.html",
+        form=form,
+        organisation=organisation,
+        handing_over=handing_over,
+    )
 
 
 @bp.route("/new-for-someone", methods=["GET", "POST"])
@@ -288,3 +309,7 @@ def register_to_join(token: str):
             )
             return redirect(url_for(".show", organisation_id=organisation.id))
     return render_template("organisations/register.html", form=form, invitation=invitation)
+
+
+# The officers' handover and letter pages add their views to ``bp``.
+from grants.organisations import handover_routes  # noqa: E402, F401

@@ -16,7 +16,9 @@ from grants.email import queue_email
 from grants.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from grants.extensions import db
 from grants.organisations.models import (
+    GroupHandover,
     GroupInvitation,
+    HandoverStatus,
     IncomeBand,
     Membership,
     Organisation,
@@ -223,6 +225,11 @@ def invite_member(
     actor: User, organisation: Organisation, email: str, link_for: LinkBuilder
 ) -> GroupInvitation:
     check_can_invite(actor, organisation)
+    if not is_member(actor, organisation.id):
+        raise NotAllowed(
+            "An officer hands a group over by proposing it: another programme officer approves"
+            " it before the invitation is sent"
+        )  # grants.organisations.handover
     email = normalise_email(email)
     already = db.session.scalar(
         select(User.id)
@@ -269,6 +276,9 @@ def accept_group_invitation(actor: User, token: str) -> Organisation:
         raise NotAllowed(
             f"This invitation was sent to {invitation.email}. Sign in with that email address"
         )
+    handover = _handover_of(invitation)
+    if handover is not None and actor.id in (handover.proposed_by_id, handover.decided_by_id):
+        raise NotAllowed("You cannot take over a group whose handover you proposed or approved")
     organisation = invitation.organisation
     joining = not is_member(actor, organisation.id)
     if joining and not _still_speaks_for_group(invitation):
@@ -302,15 +312,25 @@ def _join(person: User, invitation: GroupInvitation) -> None:
         )
 
 
+def _handover_of(invitation: GroupInvitation) -> GroupHandover | None:
+    return db.session.scalar(
+        select(GroupHandover).where(GroupHandover.invitation_id == invitation.id)
+    )
+
+
 def _still_speaks_for_group(invitation: GroupInvitation) -> bool:
     """An invitation stands while the member who sent it still belongs to the group. An officer's
-    invitation to hand over an offline group stands only until someone from the group has joined:
-    of two such invitations accepted at once, the group's row lets one through."""
+    invitation to hand over an offline group stands only once a second officer approved it, and
+    until someone from the group has joined: of two accepted at once, the group's row lets one
+    through."""
     organisation = invitation.organisation
     if is_member(invitation.invited_by, organisation.id):
         return True
+    handover = _handover_of(invitation)
     return (
-        organisation.is_offline
+        handover is not None
+        and handover.status == HandoverStatus.APPROVED
+        and organisation.is_offline
         and transaction.claim(organisation, main_contact_id=None)
         and not has_members(organisation)
     )

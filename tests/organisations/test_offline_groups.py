@@ -12,7 +12,7 @@ from grants.applications.models import Channel
 from grants.audit import AuditEvent
 from grants.errors import InvalidInput, NotAllowed
 from grants.extensions import db
-from grants.organisations import offline
+from grants.organisations import handover, offline
 from grants.organisations import services as organisations
 from grants.permissions import Role
 from tests.applications.factories import complete, open_round
@@ -63,7 +63,12 @@ def test_the_officer_invites_the_contact_who_then_becomes_main_contact(client, o
     sign_in(client, officer)
     response = client.post(f"/groups/{group.id}/invite", data={"email": "maureen@example.org"})
     assert response.status_code == 302
-    token = re.search(r"/groups/invitations/(\S+)", outbox[-1].body)[1]
+    sign_in(client, make_user(Role.PROGRAMME_OFFICER))  # a second officer approves
+    [proposal] = handover.proposed_by(officer)
+    approved = client.post(f"/groups/handovers/{proposal.id}/approve")
+    assert approved.status_code == 302
+    [invitation] = [m for m in outbox if m.to == ["maureen@example.org"]]
+    token = re.search(r"/groups/invitations/(\S+)", invitation.body)[1]
     maureen = make_user(email="maureen@example.org")
     organisations.accept_group_invitation(maureen, token)
     assert group.main_contact_id == maureen.id
@@ -155,7 +160,8 @@ def test_once_someone_from_the_group_joins_the_group_keeps_its_own_details(outbo
     officer = make_user(Role.PROGRAMME_OFFICER)
     group = offline.create_offline_group(officer, group_details(), CONTACT)
     tokens = []
-    organisations.invite_member(officer, group, "maureen@example.org", link_for=tokens.append)
+    proposal = handover.propose(officer, group, "maureen@example.org", approve_link="")
+    handover.approve(make_user(Role.PROGRAMME_OFFICER), proposal, tokens.append)
     organisations.accept_group_invitation(make_user(email="maureen@example.org"), tokens[0])
     with pytest.raises(NotAllowed):
         offline.update_offline_group(officer, group, group_details(name="Taken over"), CONTACT)
