@@ -167,7 +167,7 @@ def approve(actor: User, handover: GroupHandover, invitation_link: LinkBuilder) 
 def _tell_recorded_contact(actor: User, handover: GroupHandover) -> None:
     organisation = handover.organisation
     context = {"handover": handover, "approver": actor, "days": invitations.max_age_days()}
-    subject = f"{organisation.name} is being handed over to a member of the group"
+    subject = "Your group is being handed over to a member of the group"
     if organisation.contact_email:
         queue_email(
             organisation.contact_email,

@@ -74,7 +74,7 @@ def _tell_old_contact(actor: User, organisation: Organisation, before: dict, aft
     ]
     if not changes:
         return
-    subject = f"The contact details for {organisation.name} were changed"
+    subject = "Your group's contact details were changed"
     context = {"changed_by": actor, "changes": changes, "to_name": before["contact_name"]}
     if before["contact_email"]:
         queue_email(

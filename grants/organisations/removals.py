@@ -79,7 +79,7 @@ def request_removal(
     if contact is not None:
         queue_email(
             contact.email,
-            f"{actor.full_name} asks to remove a member of {organisation.name}",
+            "A member of your group asks to remove someone",  # names stay out of headers
             "removal_requested",
             contact=contact,
             actor=actor,
@@ -104,6 +104,8 @@ def agree(actor: User, organisation: Organisation, request_id: int) -> Membershi
     membership = request.membership
     if not membership.is_current:
         raise DomainError(f"{membership.user.full_name} is no longer a member of the group")
+    if not is_member(request.requested_by, organisation.id):
+        raise DomainError("The member who asked for this is no longer in the group")
     return end_membership(actor, organisation, membership, removed_by=request.requested_by)
 
 

@@ -195,3 +195,11 @@ def test_a_forged_request_id_is_not_found(client, group, founder, taker):
     sign_in(client, founder)
     assert client.post(f"/groups/{group.id}/removals/99999/agree").status_code == 404
     assert client.post(f"/groups/{group.id}/removals/1/maybe").status_code == 404
+
+
+def test_a_request_lapses_when_the_member_who_asked_has_gone(group, founder, taker, third):
+    request = removals.request_removal(taker, group, membership_of(founder, group).id, LINK)
+    services.remove_member(founder, group, membership_of(taker, group).id)
+    with pytest.raises(DomainError, match="who asked for this is no longer in the group"):
+        removals.agree(founder, group, request.id)
+    assert services.is_member(founder, group.id)
