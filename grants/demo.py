@@ -65,6 +65,7 @@ DEMO_GROUPS = [
             town="Wigan",
             postcode="WN2 4DB",
             income_band="10k_to_50k",
+            contact_phone="0161 496 0101",
         ),
     ),
     (
@@ -80,6 +81,7 @@ DEMO_GROUPS = [
             town="Leigh",
             postcode="WN7 4DN",
             income_band="under_10k",
+            contact_phone="0161 496 0102",
         ),
     ),
 ]

@@ -24,7 +24,14 @@ from grants.awards.models import (
 )
 from grants.email import OutboundEmail
 from grants.funds.models import Contribution, Criterion, Fund, Question, Round
-from grants.organisations.models import GroupInvitation, Membership, Organisation
+from grants.organisations.models import (
+    GroupHandover,
+    GroupInvitation,
+    GroupLetter,
+    Membership,
+    Organisation,
+    RemovalRequest,
+)
 from grants.panels.meeting_models import (
     Decision,
     DecisionVersion,
@@ -65,7 +72,9 @@ __all__ = [
     "Document",
     "EligibilityCheck",
     "Fund",
+    "GroupHandover",
     "GroupInvitation",
+    "GroupLetter",
     "Invitation",
     "Meeting",
     "MeetingAttendance",
@@ -85,6 +94,7 @@ __all__ = [
     "Recovery",
     "RecordDocument",
     "ReferenceCounter",
+    "RemovalRequest",
     "ReportDue",
     "Revision",
     "Round",

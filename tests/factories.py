@@ -49,6 +49,7 @@ def group_details(**overrides) -> organisations.GroupDetails:
         "town": "Wigan",
         "postcode": "WN5 8AB",
         "income_band": "under_10k",
+        "contact_phone": "01942 123456",
     }
     values.update(overrides)
     return organisations.GroupDetails(**values)

@@ -61,6 +61,7 @@ MATRIX = {
         SEES_GROUP,
     ),
     "organisations.create_offline": ("/groups/new-for-someone", OFFICER),
+    "organisations.handovers": ("/groups/handovers", OFFICER),
     "reference.neighbourhoods": ("/admin/neighbourhoods", ADMIN),
     "reference.principles": ("/admin/principles", ADMIN),
     "reference.edit_principle": ("/admin/principles/new", ADMIN),
@@ -114,6 +115,11 @@ NOT_IN_MATRIX = {
     "admin.reactivate",
     "organisations.accept",
     "organisations.register_to_join",  # tests/organisations/test_invitation_registration.py
+    "organisations.decide_removal",  # POST only: tests/organisations/test_removal_agreement.py
+    # POST only, or a letter of an offline group: tests/organisations/test_handover.py
+    "organisations.decide_handover",
+    "organisations.letter_pdf",
+    "organisations.letter_posted",
     "reference.edit_neighbourhood",
     "round_setup.move_criterion",
     "round_setup.move_question",

@@ -110,6 +110,7 @@ def _demo_groups(password: str) -> list:
             town="Wigan",
             postcode=f"WN{1 + number % 7} {number % 9}AB",
             income_band=income,
+            contact_phone=f"0161 496 0{200 + number:03d}",  # a range set aside for drama
         )
         groups.append(organisations.create_group(contact, details))
     return groups

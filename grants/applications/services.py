@@ -199,6 +199,19 @@ def _check_dates(application: Application, now: datetime) -> None:
         )
 
 
+NO_PHONE = (
+    "Add a phone number to your group's details first: finance calls it to check bank details"
+    " before paying a grant"
+)
+
+
+def _check_call_back_number(application: Application) -> None:
+    """Every group that applies gives a phone number, so finance has a number to call back on
+    that was given before any bank details (groups made before it was asked give one now)."""
+    if not application.organisation.contact_phone:
+        raise DomainError(NO_PHONE)
+
+
 class AlreadySent(DomainError):
     """Someone else (or the same person, clicking twice) sent this application a moment ago."""
 
@@ -216,6 +229,7 @@ def submit(
     if not transaction.claim(application, status=application.status):
         raise AlreadySent("This application has already been sent")
     _check_complete(application, now)
+    _check_call_back_number(application)
     _check_place_in_round(application)
     resubmission = application.status == S.MORE_INFORMATION_REQUESTED
     if application.reference is None:

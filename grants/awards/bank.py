@@ -31,8 +31,13 @@ from grants.email import queue_email
 from grants.errors import DomainError, InvalidInput, NotAllowed
 from grants.extensions import db
 from grants.formatting import long_date
+from grants.organisations.call_back import call_back_number
 from grants.organisations.models import Organisation
-from grants.organisations.services import is_member, memberships_of
+from grants.organisations.services import (
+    is_member,
+    memberships_of,
+    recently_ended_memberships,
+)
 from grants.permissions import Permission
 from grants.transaction import claim
 
@@ -40,6 +45,9 @@ ACCOUNT_NAME_MAX = 140
 NOTE_MAX = 1_000
 _SORT_CODE = re.compile(r"[0-9]{6}")
 _ACCOUNT_NUMBER = re.compile(r"[0-9]{8}")
+# Removing the others and then changing the account is how a group's money is taken over: those
+# removed this long ago or less hear of a change too.
+REMOVED_MEMBERS_TOLD_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -186,9 +194,15 @@ def _hold_pending(actor: User, organisation_id: int) -> None:
 
 
 def _tell_members(actor: User, organisation: Organisation, details: BankDetails, *, changed: bool):
-    """Every member hears of new or changed details: if one of them did not make the change,
-    they can tell the council before anything is paid."""
+    """Every member hears of new or changed details, and of a change, so does everyone removed
+    from the group in the last 30 days: if one of them did not make the change, they can tell the
+    council before anything is paid."""
     people = [(m.user.full_name, m.user.email) for m in memberships_of(organisation)]
+    if changed:  # someone removed just before the change may be the one the group needs
+        told = {address for _, address in people}
+        removed = recently_ended_memberships(organisation, REMOVED_MEMBERS_TOLD_DAYS)
+        people += [(m.user.full_name, m.user.email) for m in removed if m.user.email not in told]
+        people = list(dict.fromkeys(people))  # someone removed twice is told once
     if not people and organisation.contact_email:
         people = [(organisation.contact_name or organisation.name, organisation.contact_email)]
     subject = "Your group's bank details were changed" if changed else "Bank details received"
@@ -221,6 +235,9 @@ def verify(
         raise DomainError("These bank details have been replaced by newer ones")
     if details.is_verified:
         raise DomainError("These bank details have already been verified")
+    call_back = call_back_number(details.organisation)
+    if call_back.problem:
+        raise DomainError(call_back.problem)
     errors = {}
     if method is None:
         errors["method"] = "Choose how you checked the bank details"

@@ -31,6 +31,7 @@ from grants.awards.states import PaymentStatus
 from grants.clock import uk_today
 from grants.errors import DomainError, NotAllowed, NotFound, add_to_form, flash_refusal
 from grants.extensions import db
+from grants.organisations.call_back import call_back_number
 from grants.organisations.services import is_member
 from grants.pagination import paginate
 from grants.permissions import Permission, requires, signed_in
@@ -223,7 +224,12 @@ def verify(details_id: int):
             return redirect(url_for(".index"))
         except DomainError as error:
             add_to_form(form, error, "method")
-    return render_template("payments/verify.html", details=details, form=form)
+    return render_template(
+        "payments/verify.html",
+        details=details,
+        form=form,
+        call_back=call_back_number(details.organisation),
+    )
 
 
 @bp.route("/bank-details/<int:details_id>/reveal", methods=["GET", "POST"])

@@ -49,6 +49,12 @@ class GroupForm(BaseForm):
         validators=[required("Select your group's annual income")],
         validate_choice=False,
     )
+    contact_phone = text_field(
+        "Group's phone number",
+        "Enter a phone number for the group, so we can call you back",
+        40,
+        description="Finance will call this number to check bank details before paying a grant.",
+    )
     submit = SubmitField("Save group", widget=GovSubmitInput())
 
 
@@ -66,9 +72,9 @@ class OfflineGroupForm(GroupForm):
     contact_name = text_field("Contact's full name", "Enter the name of the person to contact", 200)
     contact_phone = text_field(
         "Contact's phone number",
-        None,
+        "Enter a phone number for the contact",
         40,
-        description="A phone number or an email address is needed.",
+        description="Finance will call this number to check bank details before paying a grant.",
     )
     contact_email = EmailField(
         "Contact's email address (optional)",

@@ -5,7 +5,17 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, or_, text
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    or_,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.clock import utcnow
@@ -105,6 +115,11 @@ class Organisation(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The call-back number finance rings to check bank details. A number changed after it was
+    # first given cannot be trusted for a while: whoever changed it may be the one asking for a
+    # new bank account (see grants.awards.bank).
+    contact_phone_given_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    contact_phone_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     main_contact = relationship("User", foreign_keys=[main_contact_id])
     # Current members only; ended memberships stay in the table as the group's history.
@@ -129,6 +144,16 @@ class Organisation(db.Model):
     def contact_email_address(self) -> str | None:
         """Where emails about the group's applications go (None: the officer writes or phones)."""
         return self.main_contact.email if self.main_contact else self.contact_email
+
+    def set_phone(self, number: str | None) -> None:
+        """Record the group's phone number, and when it was first given or last changed."""
+        if number == self.contact_phone:
+            return
+        if self.contact_phone is None and self.contact_phone_given_at is None:
+            self.contact_phone_given_at = utcnow()
+        else:
+            self.contact_phone_changed_at = utcnow()
+        self.contact_phone = number
 
     def audit_view(self) -> dict:
         return {
@@ -205,3 +230,115 @@ class GroupInvitation(InvitationMixin, db.Model):
 
     organisation = relationship(Organisation)
     invited_by = relationship("User")
+
+
+class HandoverStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class GroupHandover(db.Model):
+    """An officer's proposal to hand an offline group to someone from it, by inviting them as
+    its first member. A second programme officer approves it before the invitation is sent, so
+    no single officer can give a group (and the phone number finance calls) to someone else."""
+
+    __tablename__ = "group_handover"
+    __table_args__ = (
+        CheckConstraint(
+            "decided_by_id IS NULL OR status = 'refused' OR decided_by_id <> proposed_by_id",
+            name="four_eyes",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    status: Mapped[HandoverStatus] = mapped_column(
+        str_enum(HandoverStatus, "handover_status"), default=HandoverStatus.PROPOSED
+    )
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("group_invitation.id"))
+
+    organisation = relationship(Organisation)
+    proposed_by = relationship("User", foreign_keys=[proposed_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    invitation = relationship(GroupInvitation)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == HandoverStatus.PROPOSED
+
+    def audit_view(self) -> dict:
+        return {
+            "organisation_id": self.organisation_id,
+            "email": self.email,
+            "status": self.status.value,
+            "proposed_by_id": self.proposed_by_id,
+            "decided_by_id": self.decided_by_id,
+            "invitation_id": self.invitation_id,
+        }
+
+
+class GroupLetter(db.Model):
+    """A letter for an officer to print and post, to a group's contact who has no email address.
+    Its text is written once, when it is made, so every print is the same letter."""
+
+    __tablename__ = "group_letter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    recipient: Mapped[str] = mapped_column(Text)  # the name and address, one line each
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    organisation = relationship(Organisation)
+    posted_by = relationship("User")
+
+
+class RemovalOutcome(enum.StrEnum):
+    AGREED = "agreed"
+    REFUSED = "refused"
+
+
+class RemovalRequest(db.Model):
+    """A member asks to remove someone when the removal needs the main contact's agreement (or
+    an officer's): the main contact themselves, or the last-but-one member. Until it is agreed,
+    nobody is removed."""
+
+    __tablename__ = "removal_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    outcome: Mapped[RemovalOutcome | None] = mapped_column(
+        str_enum(RemovalOutcome, "removal_outcome")
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation = relationship(Organisation)
+    membership = relationship(Membership)
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.outcome is None
+
+    def audit_view(self) -> dict:
+        return {
+            "membership_id": self.membership_id,
+            "user_id": self.membership.user_id,
+            "requested_by_id": self.requested_by_id,
+            "outcome": self.outcome.value if self.outcome else None,
+            "decided_by_id": self.decided_by_id,
+        }

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from grants import audit
 from grants.accounts.models import User
 from grants.accounts.services import normalise_email
+from grants.email import queue_email
 from grants.errors import InvalidInput, NotAllowed
 from grants.extensions import db
+from grants.organisations import letters
 from grants.organisations.models import Organisation
 from grants.organisations.services import GroupDetails, apply_details, looks_after
 from grants.permissions import Permission
@@ -51,11 +53,46 @@ def update_offline_group(
         raise NotAllowed("Only members of this group can change it")
     before = organisation.audit_view()
     _apply_offline(details, contact, organisation)  # checks everything before it changes anything
-    audit.record(
-        actor, "organisation.updated", organisation, before=before, after=organisation.audit_view()
-    )
+    after = organisation.audit_view()
+    audit.record(actor, "organisation.updated", organisation, before=before, after=after)
     db.session.flush()
+    _tell_old_contact(actor, organisation, before, after)
     return organisation
+
+
+CONTACT_FIELDS = {"contact_email": "Email address", "contact_phone": "Phone number"}
+
+
+def _tell_old_contact(actor: User, organisation: Organisation, before: dict, after: dict) -> None:
+    """A change of the contact's email or phone is told to the contact as they were: at the old
+    email address, or, with none, by a letter to the group's address. Whoever changed them (to
+    take the group over, say) cannot keep it from the person who was the contact."""
+    changes = [
+        (label, before[field], after[field])
+        for field, label in CONTACT_FIELDS.items()
+        if before[field] != after[field]
+    ]
+    if not changes:
+        return
+    subject = "Your group's contact details were changed"
+    context = {"changed_by": actor, "changes": changes, "to_name": before["contact_name"]}
+    if before["contact_email"]:
+        queue_email(
+            before["contact_email"],
+            subject,
+            "contact_details_changed",
+            organisation=organisation,
+            **context,
+        )
+    else:
+        letters.write(
+            actor,
+            organisation,
+            subject=subject,
+            template="contact_details_changed",
+            address=before,  # where the contact was, if the change moved the group too
+            **context,
+        )
 
 
 def _apply_offline(details: GroupDetails, contact: OfflineContact, organisation: Organisation):
@@ -63,17 +100,14 @@ def _apply_offline(details: GroupDetails, contact: OfflineContact, organisation:
     errors = {}
     if not contact.name.strip():
         errors["contact_name"] = "Enter the name of the person to contact"
-    if not (contact.phone or "").strip() and not (contact.email or "").strip():
-        errors["contact_phone"] = "Enter a phone number or an email address for the contact"
     if errors:
-        try:
-            apply_details(details, Organisation())  # only to collect its errors alongside these
+        try:  # only to collect its errors alongside these
+            apply_details(details, Organisation(), phone=contact.phone)
         except InvalidInput as invalid:
             errors = {**invalid.errors, **errors}
         raise InvalidInput(errors)
-    apply_details(details, organisation)
+    apply_details(details, organisation, phone=contact.phone)
     organisation.contact_name = contact.name.strip()
-    organisation.contact_phone = (contact.phone or "").strip() or None
     organisation.contact_email = (
         normalise_email(contact.email) if (contact.email or "").strip() else None
     )

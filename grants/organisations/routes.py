@@ -11,9 +11,9 @@ from grants.accounts import confirmation
 from grants.accounts import services as accounts
 from grants.accounts.forms import AcceptInvitationForm
 from grants.accounts.sessions import start_session
-from grants.errors import DomainError, add_to_form, flash_refusal
+from grants.errors import DomainError, NotAllowed, NotFound, add_to_form, flash_refusal
 from grants.forms import BaseForm
-from grants.organisations import group_page, offline, services
+from grants.organisations import group_page, handover, offline, removals, services
 from grants.organisations.forms import GroupForm, InviteMemberForm, OfflineGroupForm
 from grants.organisations.models import Organisation
 from grants.pagination import paginate
@@ -33,6 +33,7 @@ DETAIL_FIELDS = (
     "town",
     "postcode",
     "income_band",
+    "contact_phone",
 )
 
 
@@ -95,6 +96,8 @@ def show(organisation_id: int):
         is_member=is_member,
         can_change=is_member or services.looks_after(current_user, organisation),
         can_invite=services.can_invite(current_user, organisation),
+        removal_requests=removals.pending_for(organisation),
+        may_decide_removals=removals.may_decide(current_user, organisation),
         sections=group_page.sections_for(current_user, organisation),
     )
 
@@ -130,25 +133,46 @@ def edit(organisation_id: int):
 @bp.route("/<int:organisation_id>/invite", methods=["GET", "POST"])
 @signed_in
 def invite(organisation_id: int):
-    """Members invite each other; officers invite the first member of a group they added for
-    someone without an account, to hand it over."""
+    """Members invite each other; an officer proposes to hand a group they added for someone
+    without an account to its first member, which another officer approves (``handover``)."""
     organisation = _load(organisation_id)
     services.check_can_invite(current_user, organisation)
+    handing_over = services.looks_after(current_user, organisation)
     form = InviteMemberForm()
     if form.validate_on_submit():
         try:
-            services.invite_member(
-                current_user,
-                organisation,
-                form.email.data,
-                link_for=lambda token: url_for(".accept", token=token, _external=True),
-            )
+            if handing_over:
+                handover.propose(
+                    current_user,
+                    organisation,
+                    form.email.data,
+                    approve_link=url_for(".handovers", _external=True),
+                )
+            else:
+                services.invite_member(
+                    current_user,
+                    organisation,
+                    form.email.data,
+                    link_for=lambda token: url_for(".accept", token=token, _external=True),
+                )
         except DomainError as error:
             add_to_form(form, error)
         else:
-            flash(f"We have sent an invitation to {form.email.data}", "success")
+            if handing_over:
+                flash(
+                    "Another programme officer must approve this handover. We will send the"
+                    f" invitation to {form.email.data} once they have",
+                    "success",
+                )
+            else:
+                flash(f"We have sent an invitation to {form.email.data}", "success")
             return redirect(url_for(".show", organisation_id=organisation.id))
-    return render_template("organisations/invite.html", form=form, organisation=organisation)
+    return render_template(
+        "organisations/invite.html",
+        form=form,
+        organisation=organisation,
+        handing_over=handing_over,
+    )
 
 
 @bp.route("/new-for-someone", methods=["GET", "POST"])
@@ -172,21 +196,30 @@ def create_offline():
 @bp.route("/<int:organisation_id>/members/<int:membership_id>/remove", methods=["GET", "POST"])
 @requires(Permission.APPLY)
 def remove_member(organisation_id: int, membership_id: int):
-    """Ask first, then remove a member (or leave, when it is the person's own membership)."""
+    """Ask first, then remove a member (or leave, when it is the person's own membership). A
+    removal that needs the main contact's agreement is asked for instead (``removals``)."""
     organisation = _load(organisation_id)
     membership = services.get_membership(current_user, organisation, membership_id)
     leaving = membership.user_id == current_user.id
+    needs_agreement = services.needs_agreement(current_user, organisation, membership)
     form = BaseForm()
     if form.validate_on_submit():
         try:
-            services.remove_member(current_user, organisation, membership.id)
+            if needs_agreement:
+                link = url_for(".show", organisation_id=organisation.id, _external=True)
+                removals.request_removal(current_user, organisation, membership.id, link)
+            else:
+                services.remove_member(current_user, organisation, membership.id)
         except DomainError as error:  # the last member, or a removal a moment before
             flash_refusal(error)
             return redirect(url_for(".show", organisation_id=organisation.id))
-        if leaving:
+        if needs_agreement:
+            flash(f"We have asked {organisation.contact_display_name} to agree", "success")
+        elif leaving:
             flash(f"You have left {organisation.name}", "success")
             return redirect(url_for(".index"))
-        flash(f"{membership.user.full_name} has been removed from the group", "success")
+        else:
+            flash(f"{membership.user.full_name} has been removed from the group", "success")
         return redirect(url_for(".show", organisation_id=organisation.id))
     return render_template(
         "organisations/remove_member.html",
@@ -194,7 +227,33 @@ def remove_member(organisation_id: int, membership_id: int):
         organisation=organisation,
         membership=membership,
         leaving=leaving,
+        needs_agreement=needs_agreement,
     )
+
+
+@bp.route(
+    "/<int:organisation_id>/removals/<int:request_id>/<any(agree, refuse):answer>",
+    methods=["POST"],
+)
+@requires(Permission.APPLY)
+def decide_removal(organisation_id: int, request_id: int, answer: str):
+    """The main contact (or an officer outside the group) agrees to a removal or refuses it;
+    the member who asked may withdraw it."""
+    organisation = _load(organisation_id)
+    if not BaseForm().validate_on_submit():
+        return redirect(url_for(".show", organisation_id=organisation.id))
+    try:
+        if answer == "agree":
+            membership = removals.agree(current_user, organisation, request_id)
+            flash(f"{membership.user.full_name} has been removed from the group", "success")
+        else:
+            removals.refuse(current_user, organisation, request_id)
+            flash("The request has been closed: nobody was removed", "success")
+    except (NotAllowed, NotFound):
+        raise
+    except DomainError as error:
+        flash_refusal(error)
+    return redirect(url_for(".show", organisation_id=organisation.id))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -250,3 +309,7 @@ def register_to_join(token: str):
             )
             return redirect(url_for(".show", organisation_id=organisation.id))
     return render_template("organisations/register.html", form=form, invitation=invitation)
+
+
+# The officers' handover and letter pages add their views to ``bp``.
+from grants.organisations import handover_routes  # noqa: E402, F401

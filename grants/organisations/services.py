@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import exists, func, select
@@ -13,33 +12,18 @@ from grants.accounts.models import User
 from grants.accounts.services import LinkBuilder, normalise_email
 from grants.clock import utcnow
 from grants.email import queue_email
-from grants.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from grants.errors import DomainError, NotAllowed, NotFound
 from grants.extensions import db
+from grants.organisations.details import GroupDetails as GroupDetails
+from grants.organisations.details import apply_details as apply_details
 from grants.organisations.models import (
+    GroupHandover,
     GroupInvitation,
-    IncomeBand,
+    HandoverStatus,
     Membership,
     Organisation,
-    OrganisationType,
 )
-from grants.organisations.validation import normalise_postcode, registration_errors
 from grants.permissions import Permission
-
-
-@dataclass
-class GroupDetails:
-    """What a person types about their group, before the rules have checked it."""
-
-    name: str
-    org_type: str
-    charity_number: str | None
-    company_number: str | None
-    society_number: str | None
-    address_line_1: str
-    address_line_2: str | None
-    town: str
-    postcode: str
-    income_band: str
 
 
 def is_member(user: User, organisation_id: int) -> bool:
@@ -132,46 +116,12 @@ def groups_of(user: User) -> list[Organisation]:
     )
 
 
-def apply_details(details: GroupDetails, organisation: Organisation) -> None:
-    """Check every detail, then set them all: when anything is wrong, nothing changes."""
-    errors: dict[str, str] = {}
-    try:
-        org_type = OrganisationType(details.org_type)
-    except ValueError:
-        raise InvalidInput({"org_type": "Select the type of group"}) from None
-    try:
-        income_band = IncomeBand(details.income_band)
-    except ValueError:
-        errors["income_band"] = "Select your group's annual income"
-    postcode = normalise_postcode(details.postcode)
-    if postcode is None:
-        errors["postcode"] = "Enter a full UK postcode, like WN1 1YN"
-    number_errors, numbers = registration_errors(
-        org_type,
-        charity_number=details.charity_number,
-        company_number=details.company_number,
-        society_number=details.society_number,
-    )
-    errors.update(number_errors)
-    if errors:
-        raise InvalidInput(errors)
-    organisation.name = details.name.strip()
-    organisation.org_type = org_type
-    organisation.income_band = income_band
-    organisation.postcode = postcode
-    organisation.address_line_1 = details.address_line_1.strip()
-    organisation.address_line_2 = (details.address_line_2 or "").strip() or None
-    organisation.town = details.town.strip()
-    for field, value in numbers.items():
-        setattr(organisation, field, value)
-
-
 def create_group(actor: User, details: GroupDetails) -> Organisation:
     """The creator becomes the group's first member and main contact."""
     if not actor.can(Permission.APPLY):
         raise NotAllowed("Sign in to create a group")
     organisation = Organisation(main_contact_id=actor.id)
-    apply_details(details, organisation)
+    apply_details(details, organisation, phone=details.contact_phone)
     organisation.memberships.append(Membership(user_id=actor.id))
     db.session.add(organisation)
     db.session.flush()
@@ -184,7 +134,8 @@ def update_group(actor: User, organisation: Organisation, details: GroupDetails)
     if not is_member(actor, organisation.id):
         raise NotAllowed("Only members of this group can change it")
     before = organisation.audit_view()
-    apply_details(details, organisation)  # checks everything before it changes anything
+    # checks everything before it changes anything
+    apply_details(details, organisation, phone=details.contact_phone)
     audit.record(
         actor, "organisation.updated", organisation, before=before, after=organisation.audit_view()
     )
@@ -211,6 +162,11 @@ def invite_member(
     actor: User, organisation: Organisation, email: str, link_for: LinkBuilder
 ) -> GroupInvitation:
     check_can_invite(actor, organisation)
+    if not is_member(actor, organisation.id):
+        raise NotAllowed(
+            "An officer hands a group over by proposing it: another programme officer approves"
+            " it before the invitation is sent"
+        )  # grants.organisations.handover
     email = normalise_email(email)
     already = db.session.scalar(
         select(User.id)
@@ -257,6 +213,9 @@ def accept_group_invitation(actor: User, token: str) -> Organisation:
         raise NotAllowed(
             f"This invitation was sent to {invitation.email}. Sign in with that email address"
         )
+    handover = _handover_of(invitation)
+    if handover is not None and actor.id in (handover.proposed_by_id, handover.decided_by_id):
+        raise NotAllowed("You cannot take over a group whose handover you proposed or approved")
     organisation = invitation.organisation
     joining = not is_member(actor, organisation.id)
     if joining and not _still_speaks_for_group(invitation):
@@ -290,15 +249,25 @@ def _join(person: User, invitation: GroupInvitation) -> None:
         )
 
 
+def _handover_of(invitation: GroupInvitation) -> GroupHandover | None:
+    return db.session.scalar(
+        select(GroupHandover).where(GroupHandover.invitation_id == invitation.id)
+    )
+
+
 def _still_speaks_for_group(invitation: GroupInvitation) -> bool:
     """An invitation stands while the member who sent it still belongs to the group. An officer's
-    invitation to hand over an offline group stands only until someone from the group has joined:
-    of two such invitations accepted at once, the group's row lets one through."""
+    invitation to hand over an offline group stands only once a second officer approved it, and
+    until someone from the group has joined: of two accepted at once, the group's row lets one
+    through."""
     organisation = invitation.organisation
     if is_member(invitation.invited_by, organisation.id):
         return True
+    handover = _handover_of(invitation)
     return (
-        organisation.is_offline
+        handover is not None
+        and handover.status == HandoverStatus.APPROVED
+        and organisation.is_offline
         and transaction.claim(organisation, main_contact_id=None)
         and not has_members(organisation)
     )
@@ -326,10 +295,41 @@ def remove_member(actor: User, organisation: Organisation, membership_id: int) -
     the group's applications at once. The membership is ended, not deleted: the conflict rule
     still counts the time the person belonged to the group.
 
-    A group always keeps one member, or nobody could look after its applications. Two removals at
-    once are put in order on the group's row, so the second counts the members the first left.
+    A group always keeps one member, or nobody could look after its applications. Removing the
+    main contact, or the last-but-one member, needs the main contact's agreement (or an
+    officer's): :mod:`grants.organisations.removals`. So nobody can remove everyone else, founder
+    included, and then change the bank details alone.
     """
     membership = get_membership(actor, organisation, membership_id)
+    if needs_agreement(actor, organisation, membership):
+        raise DomainError(agreement_needed_message(organisation, membership))
+    return end_membership(actor, organisation, membership, removed_by=actor)
+
+
+def needs_agreement(actor: User, organisation: Organisation, membership: Membership) -> bool:
+    """Removing someone else who is the main contact, or who would leave one member, is for the
+    main contact to agree to. Leaving is always the person's own choice."""
+    if membership.user_id == actor.id or organisation.main_contact_id == actor.id:
+        return False
+    return (
+        membership.user_id == organisation.main_contact_id or len(memberships_of(organisation)) <= 2
+    )
+
+
+def agreement_needed_message(organisation: Organisation, membership: Membership) -> str:
+    what = "the main contact" if membership.user_id == organisation.main_contact_id else "them"
+    return (
+        f"Removing {what} needs the agreement of {organisation.contact_display_name}, the"
+        " group's main contact, or of a council officer. Ask for it on the member's remove page"
+    )
+
+
+def end_membership(
+    actor: User, organisation: Organisation, membership: Membership, *, removed_by: User
+) -> Membership:
+    """End the membership (``actor`` did it; ``removed_by`` asked for it, the same person unless
+    it was agreed to by someone else). Two removals at once are put in order on the group's row,
+    so the second counts the members the first left."""
     if not transaction.claim(organisation, main_contact_id=organisation.main_contact_id):
         raise DomainError("The group's members changed a moment ago. Try again")
     before = membership_view(organisation)
@@ -338,7 +338,7 @@ def remove_member(actor: User, organisation: Organisation, membership_id: int) -
         raise DomainError("You cannot remove the last member of a group. Invite someone else first")
     removed = membership.user
     membership.ended_at = utcnow()
-    membership.ended_by_id = actor.id
+    membership.ended_by_id = removed_by.id
     if organisation.main_contact_id == removed.id:
         longest_standing = min(remaining, key=lambda other: (other.joined_at, other.id))
         organisation.main_contact_id = longest_standing.user_id
@@ -350,13 +350,13 @@ def remove_member(actor: User, organisation: Organisation, membership_id: int) -
         before=before,
         after=membership_view(organisation),
     )
-    if removed.id != actor.id:
+    if removed.id != removed_by.id:
         queue_email(
             removed.email,
             f"You have been removed from {organisation.name}",
             "member_removed",
             removed=removed,
-            actor=actor,
+            actor=removed_by,
             organisation=organisation,
         )
     db.session.flush()

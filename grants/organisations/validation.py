@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
+
 from grants.organisations.models import OrganisationType
+
+# The UK and the Crown Dependencies share +44: a number the council can ring at local rates.
+_UK_REGIONS = {"GB", "GG", "JE", "IM"}
+PHONE_FORMAT = "Enter a UK phone number, like 01942 123456 or 07912 345678"
 
 # Full UK postcode: outward code (area, district) and inward code (sector, unit).
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
@@ -31,6 +37,29 @@ def normalise_postcode(text: str) -> str | None:
     compact = re.sub(r"\s+", "", text or "").upper()
     match = _POSTCODE.match(compact)
     return f"{match[1]} {match[2]}" if match else None
+
+
+def normalise_phone(text: str | None) -> str | None:
+    """'01942123456' or '+44 1942 123456' -> '01942 123456'; None when it is not a UK number
+    that can be rung. Google's numbering plans (phonenumbers) know which ranges are in use."""
+    try:
+        number = phonenumbers.parse((text or "").strip(), "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.region_code_for_number(number) not in _UK_REGIONS:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def phone_error(text: str | None) -> str | None:
+    """The message for a missing or unusable phone number, or None when it is fine."""
+    if not (text or "").strip():
+        return "Enter a phone number for the group, so we can call you back"
+    if normalise_phone(text) is None:
+        return PHONE_FORMAT
+    return None
 
 
 def _compact(text: str | None) -> str:

@@ -20,7 +20,7 @@ from grants.awards.states import IN_FORCE, AwardStatus, PaymentStatus
 from grants.clock import uk_today
 from grants.extensions import db
 from grants.funds.models import Round
-from grants.organisations.models import Membership, Organisation
+from grants.organisations.models import GroupHandover, HandoverStatus, Membership, Organisation
 from grants.organisations.services import groups_of
 from grants.panels.models import Panel
 from grants.panels.scoring import Progress, progress_of
@@ -38,6 +38,8 @@ class Home:
     recent_applications: list[Application] = field(default_factory=list)
     application_count: int = 0
     to_screen: int | None = None
+    # Offline groups' handovers proposed by another officer, waiting for a second one.
+    handovers_to_approve: int | None = None
     # Rounds with a panel or with applications ready for one, for officers who run panels.
     panel_rounds: list[Round] | None = None
     # A panel member's applications to score and how far they have got (None for others).
@@ -156,6 +158,12 @@ def home_for(user: User) -> Home:
         home.to_screen = db.session.scalar(
             select(func.count(Application.id)).where(
                 Application.status == ApplicationStatus.SUBMITTED
+            )
+        )
+        home.handovers_to_approve = db.session.scalar(
+            select(func.count(GroupHandover.id)).where(
+                GroupHandover.status == HandoverStatus.PROPOSED,
+                GroupHandover.proposed_by_id != user.id,
             )
         )
     if user.can(Permission.SCORE_APPLICATIONS):

@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from grants.accounts.services import _reset_serializer
 from grants.extensions import db
+from grants.organisations import handover, offline
 from grants.organisations.models import Membership
 from grants.permissions import Role
 from grants.reference.models import Neighbourhood, Principle
 from tests.applications.factories import start_application
-from tests.factories import make_group, make_user
+from tests.factories import group_details, make_group, make_user
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 AXE = Axe()
@@ -159,6 +160,43 @@ def test_remove_a_member_page(page, sign_in):
     page.goto(f"/groups/{group.id}")
     page.get_by_role("link", name="Remove Bob Second").click()
     page.get_by_role("button", name="Remove member").wait_for()
+    assert_accessible(page)
+
+
+def test_remove_page_that_asks_for_the_main_contacts_agreement(page, sign_in):
+    applicant, group, other = _group_of_two_with_an_application()
+    sign_in(page, other)
+    page.goto(f"/groups/{group.id}")
+    page.get_by_role("link", name=f"Remove {applicant.full_name}").click()
+    page.get_by_role("button", name="Ask for agreement").wait_for()
+    assert_accessible(page)
+
+
+def _offline_group_handed_over():
+    """An offline group whose handover was approved (a letter to post) and another waiting."""
+    officer = make_user(Role.PROGRAMME_OFFICER, name="Pat Proposer")
+    contact = offline.OfflineContact(name="Maureen Holt", phone="01942 123456", email=None)
+    posted = offline.create_offline_group(officer, group_details(), contact)
+    proposal = handover.propose(officer, posted, "jo@example.org", approve_link="")
+    handover.approve(make_user(Role.PROGRAMME_OFFICER), proposal, lambda token: token)
+    waiting = offline.create_offline_group(officer, group_details(name="Astley Bowls"), contact)
+    handover.propose(officer, waiting, "kim@example.org", approve_link="")
+    return posted
+
+
+def test_handovers_waiting_for_approval(page, sign_in):
+    _offline_group_handed_over()
+    sign_in(page, make_user(Role.PROGRAMME_OFFICER))
+    page.goto("/groups/handovers")
+    page.get_by_role("button", name="Approve handover to kim@example.org").wait_for()
+    assert_accessible(page)
+
+
+def test_group_page_with_a_letter_to_post(page, sign_in):
+    group = _offline_group_handed_over()
+    sign_in(page, make_user(Role.PROGRAMME_OFFICER))
+    page.goto(f"/groups/{group.id}")
+    page.get_by_role("heading", name="Letters to post").wait_for()
     assert_accessible(page)
 
 

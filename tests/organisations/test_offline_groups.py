@@ -12,7 +12,7 @@ from grants.applications.models import Channel
 from grants.audit import AuditEvent
 from grants.errors import InvalidInput, NotAllowed
 from grants.extensions import db
-from grants.organisations import offline
+from grants.organisations import handover, offline
 from grants.organisations import services as organisations
 from grants.permissions import Role
 from tests.applications.factories import complete, open_round
@@ -63,7 +63,12 @@ def test_the_officer_invites_the_contact_who_then_becomes_main_contact(client, o
     sign_in(client, officer)
     response = client.post(f"/groups/{group.id}/invite", data={"email": "maureen@example.org"})
     assert response.status_code == 302
-    token = re.search(r"/groups/invitations/(\S+)", outbox[-1].body)[1]
+    sign_in(client, make_user(Role.PROGRAMME_OFFICER))  # a second officer approves
+    [proposal] = handover.proposed_by(officer)
+    approved = client.post(f"/groups/handovers/{proposal.id}/approve")
+    assert approved.status_code == 302
+    [invitation] = [m for m in outbox if m.to == ["maureen@example.org"]]
+    token = re.search(r"/groups/invitations/(\S+)", invitation.body)[1]
     maureen = make_user(email="maureen@example.org")
     organisations.accept_group_invitation(maureen, token)
     assert group.main_contact_id == maureen.id
@@ -90,7 +95,7 @@ def test_the_page_for_officers_saves_and_goes_on_to_the_assisted_start(client):
         "postcode": "M29 7AA",
         "income_band": "under_10k",
         "contact_name": "Jean",
-        "contact_phone": "07700 900123",
+        "contact_phone": "07912 345678",
     }
     response = client.post("/groups/new-for-someone", data=data)
     assert response.status_code == 302
@@ -101,7 +106,9 @@ def test_the_page_for_officers_saves_and_goes_on_to_the_assisted_start(client):
 # Officers keep an offline group's details up to date until someone from it joins
 
 
-NEW_CONTACT = offline.OfflineContact(name="Jean Platt", phone=None, email="Jean@Example.org")
+NEW_CONTACT = offline.OfflineContact(
+    name="Jean Platt", phone="0161 4960123", email="Jean@Example.org"
+)
 
 
 def test_an_officer_changes_an_offline_groups_details_and_contact_and_it_is_audited():
@@ -114,7 +121,7 @@ def test_an_officer_changes_an_offline_groups_details_and_contact_and_it_is_audi
     assert (group.name, group.contact_name, group.contact_phone) == (
         "Astley Growers",
         "Jean Platt",
-        None,
+        "0161 496 0123",
     )
     assert group.contact_email_address == "jean@example.org"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "organisation.updated"))
@@ -123,7 +130,10 @@ def test_an_officer_changes_an_offline_groups_details_and_contact_and_it_is_audi
         "Pemberton Allotment Society",
         "Astley Growers",
     )
-    assert (event.before["contact_phone"], event.after["contact_phone"]) == ("01942 123456", None)
+    assert (event.before["contact_phone"], event.after["contact_phone"]) == (
+        "01942 123456",
+        "0161 496 0123",
+    )
 
 
 def test_an_offline_groups_changes_are_checked_like_a_new_group_all_at_once():
@@ -150,7 +160,8 @@ def test_once_someone_from_the_group_joins_the_group_keeps_its_own_details(outbo
     officer = make_user(Role.PROGRAMME_OFFICER)
     group = offline.create_offline_group(officer, group_details(), CONTACT)
     tokens = []
-    organisations.invite_member(officer, group, "maureen@example.org", link_for=tokens.append)
+    proposal = handover.propose(officer, group, "maureen@example.org", approve_link="")
+    handover.approve(make_user(Role.PROGRAMME_OFFICER), proposal, tokens.append)
     organisations.accept_group_invitation(make_user(email="maureen@example.org"), tokens[0])
     with pytest.raises(NotAllowed):
         offline.update_offline_group(officer, group, group_details(name="Taken over"), CONTACT)
@@ -179,9 +190,9 @@ def test_the_officer_changes_an_offline_group_on_its_edit_page(client):
         "contact_email": "",
     }
     refused = client.post(f"/groups/{group.id}/edit", data=data)
-    assert error_messages(refused) == ["Enter a phone number or an email address for the contact"]
+    assert error_messages(refused) == ["Enter a phone number for the contact"]
     assert 'value="Astley Knitters"' in refused.get_data(as_text=True)
-    saved = client.post(f"/groups/{group.id}/edit", data={**data, "contact_phone": "07700 900123"})
+    saved = client.post(f"/groups/{group.id}/edit", data={**data, "contact_phone": "07912 345678"})
     assert saved.status_code == 302 and saved.location == f"/groups/{group.id}"
     db.session.expire_all()
-    assert (group.name, group.contact_phone) == ("Astley Knitters", "07700 900123")
+    assert (group.name, group.contact_phone) == ("Astley Knitters", "07912 345678")

@@ -30,6 +30,7 @@ def form_data(**overrides):
         "town": "Hindley",
         "postcode": "wn2 3er",
         "income_band": "under_10k",
+        "contact_phone": "01942 123456",
     }
     values.update(overrides)
     return values
@@ -362,6 +363,7 @@ def test_an_empty_form_lists_every_missing_answer(client, applicant):
         "Enter the town or city",
         "Enter a postcode",
         "Select your group's annual income",
+        "Enter a phone number for the group, so we can call you back",
     ]
     assert soup_of(response).title.get_text().startswith("Error:")
 
