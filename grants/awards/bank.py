@@ -15,6 +15,7 @@ account. So:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -40,6 +41,18 @@ ACCOUNT_NAME_MAX = 140
 NOTE_MAX = 1_000
 _SORT_CODE = re.compile(r"[0-9]{6}")
 _ACCOUNT_NUMBER = re.compile(r"[0-9]{8}")
+DUPLICATE_REASON_NEEDED = (
+    "Another group has given this account: say why paying it here is right, for example who "
+    "you spoke to at both groups"
+)
+# Called when a group's bank details change, before its pending payments are held: payment runs
+# register here (``runs.on_details_changed``), so a run not yet downloaded is voided.
+_change_hooks: list[Callable[[User, int], None]] = []
+
+
+def on_details_changed(hook: Callable[[User, int], None]) -> Callable[[User, int], None]:
+    _change_hooks.append(hook)
+    return hook
 
 
 @dataclass(frozen=True)
@@ -152,6 +165,7 @@ def enter(
         organisation_id=organisation.id,
         encrypted=crypto.encrypt(account.as_dict()),
         account_last4=account.account_number[-4:],
+        account_fingerprint=crypto.fingerprint(account.sort_code, account.account_number),
         entered_by_id=actor.id,
         entered_at=now,
     )
@@ -162,9 +176,14 @@ def enter(
         "bank_details.changed" if previous else "bank_details.entered",
         details,
         before=previous.audit_view() if previous else None,
-        after=details.audit_view(),
+        after={
+            **details.audit_view(),
+            "same_account_as_groups": [o.id for o in groups_with_same_account(details)],
+        },
     )
     if previous is not None:
+        for hook in _change_hooks:
+            hook(actor, organisation.id)
         _hold_pending(actor, organisation.id)
     _tell_members(actor, organisation, details, changed=previous is not None)
     return details
@@ -225,8 +244,11 @@ def verify(
     if method is None:
         errors["method"] = "Choose how you checked the bank details"
     note = (note or "").strip()
+    duplicates = groups_with_same_account(details)
     if len(note) > NOTE_MAX:
         errors["note"] = f"Note must be {NOTE_MAX:,} characters or fewer"
+    elif duplicates and not note:
+        errors["note"] = DUPLICATE_REASON_NEEDED
     if errors:
         raise InvalidInput(errors)
     if not claim(details, verified_at=None):
@@ -236,6 +258,7 @@ def verify(
     details.verified_by_id = actor.id
     details.verification_method = method
     details.verification_note = note or None
+    details.duplicate_reason = note if duplicates else None
     db.session.flush()
     audit.record(actor, "bank_details.verified", details, before=before, after=details.audit_view())
     release_bank_holds(actor, details.organisation_id)
@@ -278,6 +301,27 @@ def account_of(details: BankDetails) -> Account:
     return Account(data["account_name"], data["sort_code"], data["account_number"])
 
 
+def groups_with_same_account(details: BankDetails) -> list[Organisation]:
+    """Other groups that have given this account (now or before), by its fingerprint: a
+    fraudster's account given for two groups, or a mistake, for finance to look into."""
+    if not details.account_fingerprint:
+        return []
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.id.in_(
+                    select(BankDetails.organisation_id).where(
+                        BankDetails.account_fingerprint == details.account_fingerprint,
+                        BankDetails.organisation_id != details.organisation_id,
+                    )
+                )
+            )
+            .order_by(Organisation.name, Organisation.id)
+        )
+    )
+
+
 def is_ready_for_payment(organisation_id: int) -> bool:
     details = current_for(organisation_id)
     return details is not None and details.is_verified
@@ -309,4 +353,5 @@ def section_for(viewer: User, award: Award) -> dict | None:
         and not current.is_verified
         and current.entered_by_id != viewer.id,
         "can_reveal": viewer.can(Permission.REVEAL_BANK_DETAILS),
+        "same_account": groups_with_same_account(current) if current else [],
     }
