@@ -322,6 +322,23 @@ def groups_with_same_account(details: BankDetails) -> list[Organisation]:
     )
 
 
+@dataclass(frozen=True)
+class Payee:
+    """Where a payment goes, as the officer approving it sees it: the name on the account and the
+    account masked, with how the details were checked. Never the details in full."""
+
+    details: BankDetails
+    account_name: str
+    same_account: list[Organisation]
+
+
+def payee_for(organisation_id: int) -> Payee | None:
+    details = current_for(organisation_id)
+    if details is None:
+        return None
+    return Payee(details, account_of(details).account_name, groups_with_same_account(details))
+
+
 def is_ready_for_payment(organisation_id: int) -> bool:
     details = current_for(organisation_id)
     return details is not None and details.is_verified

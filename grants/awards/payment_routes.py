@@ -90,6 +90,7 @@ def show(payment_id: int):
         actions=payments.actions_for(current_user, payment),
         wait=payments.describe_wait(payment, current_user, uk_today()),
         confirm_form=ConfirmForm(),
+        payee=bank.payee_for(payment.award.organisation_id),
     )
 
 

@@ -54,6 +54,7 @@ def _void(actor: User, run: PaymentRun, organisation_name: str) -> None:
     for payment in list(run.payments):
         _move(actor, payment, P.APPROVED, Actor.SYSTEM, "payment.run_voided", run_id=None)
     db.session.flush()
+    db.session.expire(run, ["payments"])
     audit.record(actor, "payment_run.voided", run, before=before, after=run.audit_view())
 
 

@@ -337,3 +337,20 @@ def test_huge_ids_are_not_found(client, people):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/payments/{HUGE}/approve").status_code == 404
     assert client.get("/payments/123456/paid").status_code == 404
+
+
+def test_the_approval_page_shows_where_the_money_goes(client):
+    ready = ready_award()
+    ready.award.conditions = ["Send a safeguarding policy", "Credit the council"]
+    payment = ready.award.payments[0]
+    payments.raise_payment(ready.raiser, payment)
+    sign_in(client, ready.approver)
+    page = soup_of(client.get(f"/payments/{payment.id}")).get_text(" ", strip=True)
+    assert "Where the money goes" in page
+    assert "Name on the account Pemberton Allotment Society" in page
+    assert "****3445" in page and FULL_NUMBER not in page and FULL_SORT_CODE not in page
+    verified = ready.details
+    assert f"by {verified.verified_by.full_name}: Called back on a number already on file" in page
+    assert "Called the chair" in page  # the verifier's note
+    assert "Send a safeguarding policy" in page and "Credit the council" in page
+    assert "Approve" in page
