@@ -9,7 +9,9 @@ account. So:
   already on file, never one given with the change); nothing is paid until they have;
 - any change puts every pending payment of the group on hold until the new details are verified,
   and emails every member of the group, so a change nobody in the group made is noticed;
-- seeing them in full is its own permission, and every reveal is audited.
+- seeing them in full is its own permission, and every reveal is audited;
+- an account another group has given too (found by a keyed fingerprint, never by decrypting
+  every row) is shown to finance with the other group named, and verifying it needs a reason.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ DUPLICATE_REASON_NEEDED = (
     "you spoke to at both groups"
 )
 # Called when a group's bank details change, before its pending payments are held: payment runs
-# register here (``runs.on_details_changed``), so a run not yet downloaded is voided.
+# register here (``run_changes.details_changed``), so a run not yet downloaded is voided.
 _change_hooks: list[Callable[[User, int], None]] = []
 
 
@@ -296,7 +298,8 @@ def reveal(actor: User, details: BankDetails) -> Account:
 
 
 def account_of(details: BankDetails) -> Account:
-    """Decrypt, for the reveal page and the payment run file only."""
+    """Decrypt, for the reveal page, the payment run file and the name on the account shown to
+    the officer approving a payment (``payee_for``) only."""
     data = crypto.decrypt(details.encrypted)
     return Account(data["account_name"], data["sort_code"], data["account_number"])
 
