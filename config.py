@@ -112,6 +112,9 @@ class Config:
     # decrypts, so a new key goes first and the old one stays until `flask
     # rotate-bank-details-key` has re-encrypted every row. Production has no default.
     BANK_DETAILS_KEYS = _env_list("BANK_DETAILS_KEYS")
+    # The key of the accounts' fingerprints (duplicate accounts across groups). Unset, it is
+    # derived from the first bank-details key, and a key rotation recomputes every fingerprint.
+    BANK_DETAILS_FINGERPRINT_KEY = os.environ.get("BANK_DETAILS_FINGERPRINT_KEY") or None
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "community-fund-demo")
     ALLOW_DEMO_DATA = True

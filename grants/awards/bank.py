@@ -9,12 +9,15 @@ account. So:
   already on file, never one given with the change); nothing is paid until they have;
 - any change puts every pending payment of the group on hold until the new details are verified,
   and emails every member of the group, so a change nobody in the group made is noticed;
-- seeing them in full is its own permission, and every reveal is audited.
+- seeing them in full is its own permission, and every reveal is audited;
+- an account another group has given too (found by a keyed fingerprint, never by decrypting
+  every row) is shown to finance with the other group named, and verifying it needs a reason.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -48,6 +51,18 @@ _ACCOUNT_NUMBER = re.compile(r"[0-9]{8}")
 # Removing the others and then changing the account is how a group's money is taken over: those
 # removed this long ago or less hear of a change too.
 REMOVED_MEMBERS_TOLD_DAYS = 30
+DUPLICATE_REASON_NEEDED = (
+    "Another group has given this account: say why paying it here is right, for example who "
+    "you spoke to at both groups"
+)
+# Called when a group's bank details change, before its pending payments are held: payment runs
+# register here (``run_changes.details_changed``), so a run not yet downloaded is voided.
+_change_hooks: list[Callable[[User, int], None]] = []
+
+
+def on_details_changed(hook: Callable[[User, int], None]) -> Callable[[User, int], None]:
+    _change_hooks.append(hook)
+    return hook
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,7 @@ def enter(
         organisation_id=organisation.id,
         encrypted=crypto.encrypt(account.as_dict()),
         account_last4=account.account_number[-4:],
+        account_fingerprint=crypto.fingerprint(account.sort_code, account.account_number),
         entered_by_id=actor.id,
         entered_at=now,
     )
@@ -170,9 +186,14 @@ def enter(
         "bank_details.changed" if previous else "bank_details.entered",
         details,
         before=previous.audit_view() if previous else None,
-        after=details.audit_view(),
+        after={
+            **details.audit_view(),
+            "same_account_as_groups": [o.id for o in groups_with_same_account(details)],
+        },
     )
     if previous is not None:
+        for hook in _change_hooks:
+            hook(actor, organisation.id)
         _hold_pending(actor, organisation.id)
     _tell_members(actor, organisation, details, changed=previous is not None)
     return details
@@ -242,8 +263,11 @@ def verify(
     if method is None:
         errors["method"] = "Choose how you checked the bank details"
     note = (note or "").strip()
+    duplicates = groups_with_same_account(details)
     if len(note) > NOTE_MAX:
         errors["note"] = f"Note must be {NOTE_MAX:,} characters or fewer"
+    elif duplicates and not note:
+        errors["note"] = DUPLICATE_REASON_NEEDED
     if errors:
         raise InvalidInput(errors)
     if not claim(details, verified_at=None):
@@ -253,6 +277,7 @@ def verify(
     details.verified_by_id = actor.id
     details.verification_method = method
     details.verification_note = note or None
+    details.duplicate_reason = note if duplicates else None
     db.session.flush()
     audit.record(actor, "bank_details.verified", details, before=before, after=details.audit_view())
     release_bank_holds(actor, details.organisation_id)
@@ -290,9 +315,48 @@ def reveal(actor: User, details: BankDetails) -> Account:
 
 
 def account_of(details: BankDetails) -> Account:
-    """Decrypt, for the reveal page and the payment run file only."""
+    """Decrypt, for the reveal page, the payment run file and the name on the account shown to
+    the officer approving a payment (``payee_for``) only."""
     data = crypto.decrypt(details.encrypted)
     return Account(data["account_name"], data["sort_code"], data["account_number"])
+
+
+def groups_with_same_account(details: BankDetails) -> list[Organisation]:
+    """Other groups that have given this account (now or before), by its fingerprint: a
+    fraudster's account given for two groups, or a mistake, for finance to look into."""
+    if not details.account_fingerprint:
+        return []
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.id.in_(
+                    select(BankDetails.organisation_id).where(
+                        BankDetails.account_fingerprint == details.account_fingerprint,
+                        BankDetails.organisation_id != details.organisation_id,
+                    )
+                )
+            )
+            .order_by(Organisation.name, Organisation.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Payee:
+    """Where a payment goes, as the officer approving it sees it: the name on the account and the
+    account masked, with how the details were checked. Never the details in full."""
+
+    details: BankDetails
+    account_name: str
+    same_account: list[Organisation]
+
+
+def payee_for(organisation_id: int) -> Payee | None:
+    details = current_for(organisation_id)
+    if details is None:
+        return None
+    return Payee(details, account_of(details).account_name, groups_with_same_account(details))
 
 
 def is_ready_for_payment(organisation_id: int) -> bool:
@@ -326,4 +390,5 @@ def section_for(viewer: User, award: Award) -> dict | None:
         and not current.is_verified
         and current.entered_by_id != viewer.id,
         "can_reveal": viewer.can(Permission.REVEAL_BANK_DETAILS),
+        "same_account": groups_with_same_account(current) if current else [],
     }

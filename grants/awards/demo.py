@@ -7,8 +7,9 @@ state a finance officer meets:
 - an offer still being prepared; an accepted award (on paper) whose bank details wait for
   verification; payments raised by finance@ waiting for finance2@'s approval and the reverse; an
   approved payment in a payment run ready to export; an active award with an increase agreed by
-  variation and a change of bank details that has put its payments on hold; and a completed award,
-  paid from the NHS's contribution, with an underspend returned.
+  variation and a change of bank details that voided the run its next instalment was in and put
+  its payments on hold; and a completed award, paid from the NHS's contribution (its first
+  instalment through a run whose file was downloaded), with an underspend returned.
 
 Run twice, it adds nothing: once any award of the round has left "being prepared", it stops.
 """
@@ -28,6 +29,7 @@ from grants.awards import bank, closing, offers, payments, recoveries, runs, ser
 from grants.awards.models import (
     Award,
     RecoveryKind,
+    ReportKind,
     VariationKind,
     VerificationMethod,
 )
@@ -99,7 +101,7 @@ def seed() -> Iterator[str]:
     yield (
         f"Awards for {round_.title}: "
         + ", ".join(f"{label} {count}" for label, count in sorted(states.items()))
-        + "; a payment run ready to export"
+        + "; payment runs ready to export, downloaded and voided"
     )
 
 
@@ -210,6 +212,12 @@ def _varied_then_bank_changed(finance: User, finance2: User, award: Award) -> No
         ),
     )
     variations.approve(finance2, variation, link=award_link(award))
+    # The next instalment goes in a run, and the change comes before its file is downloaded:
+    # the run is voided and the payment held with the group's others.
+    interim = next(r for r in award.reports if r.kind == ReportKind.INTERIM)
+    services.record_report_accepted(finance, interim)
+    _approved(finance, finance2, award.payments[1])
+    runs.create_run(finance, max(uk_today(), award.payments[1].due_on))
     _bank_details(_member(award), award)  # a change: pending payments go on hold
 
 
@@ -228,7 +236,14 @@ def _completed_from(finance: User, finance2: User, award: Award, nhs: Contributi
     _verified(finance, finance2, award)
     for report in award.reports:
         services.record_report_accepted(finance, report)
-    for number, payment in enumerate(award.payments, start=1):
+    # The first instalment is paid through a run whose file Fatima (a bank-details viewer)
+    # downloaded; the others were paid another way.
+    first = award.payments[0]
+    _approved(finance2, finance, first)
+    run = runs.create_run(finance2, max(uk_today(), first.due_on)).run
+    runs.run_file(finance, run)
+    payments.mark_paid(finance, first, uk_today(), f"BACS-{award.id:04d}-1", link=award_link(award))
+    for number, payment in enumerate(award.payments[1:], start=2):
         _paid(finance, finance2, payment, f"BACS-{award.id:04d}-{number}")
     recoveries.record(
         finance,

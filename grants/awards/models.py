@@ -31,6 +31,7 @@ from grants.awards.states import (
     FINISHED,
     IN_FORCE,
     AwardStatus,
+    PaymentRunStatus,
     PaymentStatus,
 )
 from grants.clock import utcnow
@@ -118,6 +119,10 @@ class Award(db.Model):
         CheckConstraint(
             "accepted_at IS NULL OR signatory_name IS NOT NULL", name="acceptance_has_signatory"
         ),
+        CheckConstraint(
+            "increase_approved_by_id IS NULL OR increase_approved_by_id <> increase_proposed_by_id",
+            name="increase_approver_is_not_proposer",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -138,6 +143,13 @@ class Award(db.Model):
     end_date: Mapped[date] = mapped_column(Date)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # An amount other than the panel's decision, before the offer: why; and, for more than the
+    # panel decided, who set it and the other finance officer who approved it.
+    amount_reason: Mapped[str | None] = mapped_column(Text)
+    increase_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    increase_proposed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    increase_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    increase_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     offered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     offered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -166,6 +178,8 @@ class Award(db.Model):
     offered_by = relationship("User", foreign_keys=[offered_by_id])
     accepted_by = relationship("User", foreign_keys=[accepted_by_id])
     ended_by = relationship("User", foreign_keys=[ended_by_id])
+    increase_proposed_by = relationship("User", foreign_keys=[increase_proposed_by_id])
+    increase_approved_by = relationship("User", foreign_keys=[increase_approved_by_id])
     payments: Mapped[list[Payment]] = relationship(
         back_populates="award", order_by="Payment.number", cascade="all, delete-orphan"
     )
@@ -200,6 +214,19 @@ class Award(db.Model):
         return self.status == AwardStatus.PREPARING
 
     @property
+    def decided_amount_pence(self) -> int:
+        """What the panel decided: the award's amount unless finance had reason to change it."""
+        return self.decision.amount_pence
+
+    @property
+    def increase_awaits_approval(self) -> bool:
+        """More than the panel decided, not yet approved by a second finance officer: the offer
+        cannot be sent."""
+        return (
+            self.amount_pence > self.decided_amount_pence and self.increase_approved_by_id is None
+        )
+
+    @property
     def current_amount_pence(self) -> int:
         """The amount offered plus every approved variation of the amount."""
         return self.amount_pence + sum(
@@ -220,6 +247,9 @@ class Award(db.Model):
             "signatory_name": self.signatory_name,
             "signatory_role": self.signatory_role,
             "ended_reason": self.ended_reason,
+            "amount_reason": self.amount_reason,
+            "increase_proposed_by_id": self.increase_proposed_by_id,
+            "increase_approved_by_id": self.increase_approved_by_id,
         }
 
 
@@ -284,6 +314,8 @@ class ReportDue(db.Model):
 class HoldKind(enum.StrEnum):
     MANUAL = "manual"
     BANK_DETAILS_CHANGED = "bank_details_changed"
+    # The payee's details changed after the run's file went: finance asks the bank to stop it.
+    STOP_AT_BANK = "stop_at_bank"
 
 
 class Payment(db.Model):
@@ -357,11 +389,22 @@ class Payment(db.Model):
 
 
 class PaymentRun(db.Model):
-    """Approved payments due by a date, exported once as a file for the council's finance system.
-    Each payment joins at most one run, so exporting the file again never pays anyone twice."""
+    """Approved payments due by a date, exported as a file for the council's finance system.
+    Each payment joins at most one run, so exporting the file again never pays anyone twice.
+
+    The file is made once, when the run is made, from the payees' bank details at that moment,
+    and kept encrypted with the bank-details keys beside its SHA-256; every download is that
+    same file, checked against the hash. A run made before files were kept (``file_encrypted``
+    empty) has its file made and kept at its next download."""
 
     __tablename__ = "payment_run"
-    __table_args__ = (CheckConstraint("total_pence >= 0", name="total_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("total_pence >= 0", name="total_not_negative"),
+        CheckConstraint(
+            "status <> 'sent' OR first_downloaded_at IS NOT NULL", name="sent_when_downloaded"
+        ),
+        CheckConstraint("status <> 'void' OR voided_at IS NOT NULL", name="void_says_when"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     due_by: Mapped[date] = mapped_column(Date)
@@ -369,15 +412,37 @@ class PaymentRun(db.Model):
     payment_count: Mapped[int] = mapped_column(Integer)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[PaymentRunStatus] = mapped_column(
+        str_enum(PaymentRunStatus, "payment_run_status"),
+        default=PaymentRunStatus.UNSENT,
+        server_default=PaymentRunStatus.UNSENT.value,
+    )
+    file_encrypted: Mapped[str | None] = mapped_column(Text)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    first_downloaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_downloaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
-    created_by = relationship("User")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    first_downloaded_by = relationship("User", foreign_keys=[first_downloaded_by_id])
     payments: Mapped[list[Payment]] = relationship(back_populates="run", order_by="Payment.id")
+
+    @property
+    def is_unsent(self) -> bool:
+        return self.status == PaymentRunStatus.UNSENT
+
+    @property
+    def is_void(self) -> bool:
+        return self.status == PaymentRunStatus.VOID
 
     def audit_view(self) -> dict:
         return {
             "due_by": self.due_by.isoformat(),
             "total_pence": self.total_pence,
             "payment_count": self.payment_count,
+            "status": self.status.value if self.status else None,
+            "file_sha256": self.file_sha256,
         }
 
 
@@ -418,6 +483,11 @@ class BankDetails(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     encrypted: Mapped[str] = mapped_column(Text)
     account_last4: Mapped[str] = mapped_column(String(4))
+    # A keyed hash (HMAC-SHA256) of the sort code and account number: the same account given by
+    # two groups has the same fingerprint, found by an index, never by decrypting every row.
+    account_fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Verified although another group gave the same account: why that is all right.
+    duplicate_reason: Mapped[str | None] = mapped_column(Text)
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -126,6 +126,12 @@ class AdjustForm(BaseForm):
     amount = PoundsField("Amount of the award", description="In pounds, for example 4,500")
     start_date = GovDateField("Project start date", description="For example, 4 1 2027")
     end_date = GovDateField("Project end date", description="For example, 31 12 2027")
+    amount_reason = TextAreaField(
+        "Why the amount differs from the panel's decision",
+        widget=GovTextArea(),
+        description="Needed only when the amount is not what the panel decided. More than the "
+        "panel decided also needs another finance officer's approval before the offer is sent.",
+    )
     conditions = TextAreaField(
         "Conditions (optional)",
         widget=GovTextArea(),
@@ -149,6 +155,7 @@ class AdjustForm(BaseForm):
             self.start_date.data = award.start_date
             self.end_date.data = award.end_date
             self.conditions.data = "\n".join(award.conditions or [])
+            self.amount_reason.data = award.amount_reason or ""
             self.contribution.data = str(award.contribution_id or NOT_NAMED)
 
     def answer(self) -> AwardChanges:
@@ -158,6 +165,7 @@ class AdjustForm(BaseForm):
             start_date=self.start_date.data,
             end_date=self.end_date.data,
             conditions=[c for c in (self.conditions.data or "").splitlines() if c.strip()],
+            amount_reason=self.amount_reason.data,
             contribution_id=None
             if chosen == NOT_NAMED
             else (whole_number(chosen, max_digits=18) or -1),
@@ -166,6 +174,15 @@ class AdjustForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """A button that changes something (CSRF-protected); nothing to fill in."""
+
+
+class ApproveIncreaseForm(BaseForm):
+    """The amount the approver saw, so an amount changed since is not approved unseen."""
+
+    amount_pence = HiddenField()
+
+    def seen_amount(self) -> int | None:
+        return whole_number(self.amount_pence.data or "", max_digits=18)
 
 
 def _reason(label: str, message: str, description: str | None = None):

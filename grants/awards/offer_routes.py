@@ -19,6 +19,7 @@ from grants.awards.models import Award, DocumentKind
 from grants.awards.offer_forms import (
     AcceptForm,
     AdjustForm,
+    ApproveIncreaseForm,
     ConfirmForm,
     DeclineForm,
     IndexFilterForm,
@@ -139,6 +140,21 @@ def adjust(award_id: int):
     elif form.is_submitted():
         form.add_further_errors(services.change_errors(award, form.answer()))
     return render_template("awards/adjust.html", award=award, form=form)
+
+
+@bp.route("/<int:award_id>/approve-increase", methods=["POST"])
+@requires(FINANCE)
+def approve_increase(award_id: int):
+    """A second finance officer approves an amount above the panel's decision."""
+    award = _finance_award(award_id)
+    form = ApproveIncreaseForm()
+    if form.validate_on_submit():
+        try:
+            services.approve_increase(current_user, award, form.seen_amount())
+            flash("The increase has been approved: the offer can be sent", "success")
+        except DomainError as error:
+            flash_refusal(error)
+    return _to_award(award)
 
 
 @bp.route("/<int:award_id>/send-offer", methods=["POST"])

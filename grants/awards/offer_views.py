@@ -28,6 +28,7 @@ class Actions:
     """What the viewer may do to the award now: the buttons and links its page shows."""
 
     adjust: bool = False
+    approve_increase: bool = False
     send_offer: bool = False
     reissue: bool = False
     paper_acceptance: bool = False
@@ -41,6 +42,7 @@ class Actions:
         return any(
             (
                 self.adjust,
+                self.approve_increase,
                 self.send_offer,
                 self.reissue,
                 self.paper_acceptance,
@@ -62,7 +64,11 @@ def actions_for(viewer: User, award: Award) -> Actions:
     open_offer = is_awaiting_acceptance(award)
     return Actions(
         adjust=finance and preparing,
-        send_offer=finance and preparing,
+        approve_increase=finance
+        and preparing
+        and award.increase_awaits_approval
+        and award.increase_proposed_by_id != viewer.id,
+        send_offer=finance and preparing and not award.increase_awaits_approval,
         reissue=finance and offered,
         paper_acceptance=finance and open_offer,
         record_decline=finance and offered,

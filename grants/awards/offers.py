@@ -115,6 +115,11 @@ def send_offer(actor: User, award: Award, link_for: Link) -> AwardDocument:
             ALREADY_SENT if award.status == S.OFFERED else "This award cannot be offered"
         )
     _claim(award, S.PREPARING, ALREADY_SENT)
+    if award.increase_awaits_approval:  # read again under the claim: an adjust a moment ago
+        raise DomainError(
+            "The amount is more than the panel decided: another finance officer must approve it "
+            "before the offer is sent"
+        )
     services.check_budget(award, award.current_amount_pence)
     document = _issue(actor, award, link_for)
     services.move(

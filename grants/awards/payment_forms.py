@@ -3,8 +3,8 @@ problem at once."""
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
-from wtforms import StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTextInput
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from grants.awards.payments import REASON_MAX, REMITTANCE_MAX
@@ -47,3 +47,21 @@ class RunForm(BaseForm):
         invalid_message="The date must be a real date",
         validators=[required("Enter the date payments must be due by")],
     )
+
+
+class BankAnswerForm(BaseForm):
+    """What the bank said when asked to stop a payment whose run file had already gone."""
+
+    stopped = RadioField(
+        "Did the bank stop the payment?",
+        widget=GovRadioInput(),
+        choices=[
+            ("yes", "Yes, it was stopped: pay it again in a new run, to the new details"),
+            ("no", "No, it had already gone: it stays in the run, to be recorded as paid"),
+        ],
+        validate_choice=False,  # the service refuses anything else, with the same message
+        validators=[required("Choose what the bank said")],
+    )
+
+    def answer(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.stopped.data)

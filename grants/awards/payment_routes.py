@@ -15,18 +15,23 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from grants.awards import access, bank, payments
+from grants.awards import access, bank, payments, run_changes
 from grants.awards import runs as payment_runs
 from grants.awards.bank_forms import BankDetailsForm, RevealForm, VerifyForm
 from grants.awards.models import BankDetails, Payment
 from grants.awards.pages import award_link, award_page
-from grants.awards.payment_forms import ConfirmForm, PaidForm, ReasonForm, RunForm
+from grants.awards.payment_forms import (
+    BankAnswerForm,
+    ConfirmForm,
+    PaidForm,
+    ReasonForm,
+    RunForm,
+)
 from grants.awards.states import PaymentStatus
 from grants.clock import uk_today
 from grants.errors import DomainError, NotAllowed, NotFound, add_to_form, flash_refusal
@@ -86,6 +91,7 @@ def show(payment_id: int):
         actions=payments.actions_for(current_user, payment),
         wait=payments.describe_wait(payment, current_user, uk_today()),
         confirm_form=ConfirmForm(),
+        payee=bank.payee_for(payment.award.organisation_id),
     )
 
 
@@ -121,6 +127,22 @@ def approve(payment_id: int):
 @requires(FINANCE)
 def release(payment_id: int):
     return _confirmed_action(payment_id, payments.release_hold, "Payment released from hold")
+
+
+@bp.route("/<int:payment_id>/stop", methods=["GET", "POST"])
+@requires(FINANCE)
+def stop(payment_id: int):
+    """The bank was asked to stop a payment whose run file had gone before the details changed."""
+    payment = _payment_for_action(payment_id)
+    form = BankAnswerForm()
+    if form.validate_on_submit():
+        try:
+            run_changes.record_bank_answer(current_user, payment, form.answer())
+            flash("What the bank said is recorded", "success")
+            return _to_payment(payment)
+        except DomainError as error:
+            add_to_form(form, error, "stopped")
+    return render_template("payments/stop.html", payment=payment, form=form)
 
 
 @bp.route("/<int:payment_id>/paid", methods=["GET", "POST"])
@@ -229,6 +251,7 @@ def verify(details_id: int):
         details=details,
         form=form,
         call_back=call_back_number(details.organisation),
+        same_account=bank.groups_with_same_account(details),
     )
 
 
@@ -270,7 +293,11 @@ def run(run_id: int):
     if payment_run is None:
         raise NotFound("Payment run not found")
     return render_template(
-        "payments/run.html", run=payment_run, left_out=payment_runs.left_out_when_made(payment_run)
+        "payments/run.html",
+        run=payment_run,
+        left_out=payment_runs.left_out_when_made(payment_run),
+        lines=payment_runs.masked_lines(payment_run),
+        may_download=payment_runs.may_download(current_user),
     )
 
 
@@ -281,11 +308,13 @@ def run_csv(run_id: int):
     if payment_run is None:
         raise NotFound("Payment run not found")
     try:
-        lines = payment_runs.run_csv(current_user, payment_run)
+        content = payment_runs.run_file(current_user, payment_run)
+    except NotAllowed:
+        raise  # the 403 page: the file needs a bank-details viewer
     except DomainError as error:
         flash_refusal(error)
         return redirect(url_for(".run", run_id=run_id))
-    response = Response(stream_with_context(lines), mimetype="text/csv")
+    response = Response(content, mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="payment-run-{payment_run.id}.csv"'
     )

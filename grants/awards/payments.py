@@ -44,6 +44,7 @@ REASON_MAX = 1_000
 REMITTANCE_MAX = 100
 NOT_VERIFIED = "Payments cannot be raised until the group's bank details are verified"
 OWN_RAISE = "You raised this payment, so another finance officer must approve it"
+STOP_FIRST = "Its run's file has gone to the bank: record what the bank said about stopping it"
 # What a lost claim or a repeated click is told, by the status the payment has now.
 ALREADY = {
     P.RAISED: "This payment has already been raised",
@@ -231,6 +232,8 @@ def release_hold(actor: User, payment: Payment) -> Payment:
             "This payment is held until the group's new bank details are verified: verifying "
             "them releases it"
         )
+    if payment.hold_kind == HoldKind.STOP_AT_BANK:
+        raise DomainError(STOP_FIRST)
     _move(
         actor,
         payment,
@@ -252,6 +255,8 @@ def cancel(actor: User, payment: Payment, reason: str | None) -> Payment:
             if payment.status == P.CANCELLED
             else DomainError("A payment that has been sent or paid cannot be cancelled")
         )
+    if payment.hold_kind == HoldKind.STOP_AT_BANK:
+        raise DomainError(STOP_FIRST)
     text = _reason(reason, "reason", "Enter why the payment is cancelled")
     _move(actor, payment, P.CANCELLED, "payment.cancelled", cancelled_reason=text)
     return payment
@@ -273,7 +278,9 @@ def actions_for(viewer: User, payment: Payment) -> frozenset[str]:
         actions.add("hold")
     if status == P.HELD and payment.hold_kind == HoldKind.MANUAL:
         actions.add("release")
-    if PAYMENTS.allowed(status, P.CANCELLED, Actor.FINANCE):
+    if status == P.HELD and payment.hold_kind == HoldKind.STOP_AT_BANK:
+        actions.add("stop")
+    elif PAYMENTS.allowed(status, P.CANCELLED, Actor.FINANCE):
         actions.add("cancel")
     return frozenset(actions)
 
@@ -326,7 +333,7 @@ def describe_wait(payment: Payment, viewer: User | None, today: date, *, details
         )
     if status == P.HELD:
         since = _since(payment.status_changed_at, today)
-        if payment.hold_kind == HoldKind.BANK_DETAILS_CHANGED:  # held by the change, not a person
+        if payment.hold_kind in (HoldKind.BANK_DETAILS_CHANGED, HoldKind.STOP_AT_BANK):
             return f"On hold {since}: {payment.hold_reason}"
         who = payment.held_by.full_name if payment.held_by else "a finance officer"
         return f"On hold {since}, held by {who}: {payment.hold_reason}"
@@ -369,7 +376,10 @@ def group_view(payment: Payment) -> str:
         return "Being paid"
     if payment.status == P.CANCELLED:
         return "Cancelled"
-    if payment.status == P.HELD and payment.hold_kind == HoldKind.BANK_DETAILS_CHANGED:
+    if payment.status == P.HELD and payment.hold_kind in (
+        HoldKind.BANK_DETAILS_CHANGED,
+        HoldKind.STOP_AT_BANK,
+    ):
         return "Waiting for us to check your new bank details"
     if payment.status == P.SCHEDULED and not condition_met(payment):
         kind = REPORT_FOR_CONDITION.get(payment.release_condition)

@@ -3,15 +3,19 @@ finance system.
 
 Each payment is claimed at "approved and in no run" before it joins a run, so a double submit
 (or two officers at once) cannot put a payment in two runs; the second finds nothing left and
-makes no run. The file can be downloaded again as often as needed: it only reads, and each
-download is audited because it holds bank details in full.
+makes no run. The file is made with the run, from the payees' bank details at that moment, and
+kept encrypted with its SHA-256: every download is the same file, checked against the hash, so a
+later change of bank details never changes where a run's payments go. The file holds bank
+details in full, so only someone who may see them in full downloads it, and each download is
+audited. The first download sends the run; what a change of bank details does to a run is in
+``run_changes``.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,20 +25,25 @@ from sqlalchemy.orm import selectinload
 from grants import audit
 from grants.accounts.models import User
 from grants.audit import AuditEvent
-from grants.awards import bank
+from grants.awards import bank, crypto
 from grants.awards.access import check_finance, is_group_member
 from grants.awards.models import Award, Payment, PaymentRun
 from grants.awards.payments import current_details_by_group
-from grants.awards.states import PAYMENTS, Actor, PaymentStatus
+from grants.awards.states import PAYMENTS, RUNS, Actor, PaymentRunStatus, PaymentStatus
 from grants.clock import utcnow
-from grants.errors import DomainError
+from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
 from grants.formatting import long_date
+from grants.permissions import Permission
 from grants.screening.export import csv_pounds, neutralise
 from grants.transaction import claim
 
 CSV_HEADER = ("payee", "sort_code", "account_number", "amount", "reference")
 BACS_REFERENCE_MAX = 18
+NEEDS_VIEWER = (
+    "The file holds bank details in full, so it needs a bank-details viewer to download: ask a "
+    "finance officer who also has the bank-details viewer role"
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,7 @@ def create_run(actor: User, due_by: date | None) -> RunResult:
         raise DomainError(f"No approved payments are due by {long_date(due_by)}", field="due_by")
     run.total_pence = sum(p.amount_pence for p in sent)
     run.payment_count = len(sent)
+    _keep_file(run, _file_bytes(sent))
     db.session.flush()
     audit.record(
         actor,
@@ -180,13 +190,10 @@ def _line(cells) -> str:
     return buffer.getvalue()
 
 
-def run_csv(actor: User, run: PaymentRun) -> Iterator[str]:
-    """The run's file, one line at a time. Everything is checked (and the download audited)
-    before the first line, so a refusal is a page, never half a file."""
-    check_finance(actor)
-    payments = list(run.payments)
+def _file_bytes(payments: list[Payment]) -> bytes:
+    """The file from each payee's current bank details, which must be verified."""
     details = current_details_by_group({p.award.organisation_id for p in payments})
-    rows = []
+    lines = [_line(CSV_HEADER)]
     for payment in payments:
         current = details.get(payment.award.organisation_id)
         if current is None or not current.is_verified:
@@ -195,23 +202,88 @@ def run_csv(actor: User, run: PaymentRun) -> Iterator[str]:
                 "made and are not verified yet: verify them before downloading the file"
             )
         account = bank.account_of(current)
-        rows.append(
-            (
-                account.account_name,
-                account.sort_code,
-                account.account_number,
-                csv_pounds(payment.amount_pence),
-                bacs_reference(payment),
+        lines.append(
+            _line(
+                (
+                    account.account_name,
+                    account.sort_code,
+                    account.account_number,
+                    csv_pounds(payment.amount_pence),
+                    bacs_reference(payment),
+                )
             )
         )
-    audit.record(actor, "payment_run.exported", run, after=run.audit_view())
+    return "".join(lines).encode()
 
-    def lines() -> Iterator[str]:
-        yield _line(CSV_HEADER)
-        for row in rows:
-            yield _line(row)
 
-    return lines()
+def _keep_file(run: PaymentRun, content: bytes) -> None:
+    run.file_encrypted = crypto.encrypt_bytes(content)
+    run.file_sha256 = hashlib.sha256(content).hexdigest()
+
+
+def may_download(viewer: User) -> bool:
+    return viewer.can(Permission.MANAGE_PAYMENTS) and viewer.can(Permission.REVEAL_BANK_DETAILS)
+
+
+def kept_file(run: PaymentRun) -> bytes | None:
+    """The run's file as kept, checked against its SHA-256 (None for a run made before files
+    were kept, until its next download)."""
+    if run.file_encrypted is None:
+        return None
+    content = crypto.decrypt_bytes(run.file_encrypted)
+    if hashlib.sha256(content).hexdigest() != run.file_sha256:
+        raise DomainError("This run's file does not match its SHA-256: do not pay from it")
+    return content
+
+
+def run_file(actor: User, run: PaymentRun) -> bytes:
+    """The run's file, the same bytes at every download. Only a finance officer who may see
+    bank details in full gets it; the first download sends the run (a change of bank details
+    then no longer voids it: ``run_changes``). Audited every time."""
+    check_finance(actor)
+    if not may_download(actor):
+        raise NotAllowed(NEEDS_VIEWER)
+    if not claim(run, status=run.status):  # the run's row lock, against a bank change at once
+        db.session.refresh(run)
+    if run.status not in (PaymentRunStatus.UNSENT, PaymentRunStatus.SENT):
+        raise DomainError(
+            "This run was voided because a payee's bank details changed before its file was "
+            "downloaded: make a new run"
+        )
+    content = kept_file(run)
+    if content is None:
+        content = _file_bytes(list(run.payments))
+        _keep_file(run, content)
+    before = run.audit_view()
+    if run.status == PaymentRunStatus.UNSENT:
+        RUNS.check(run.status, PaymentRunStatus.SENT, Actor.FINANCE)
+        run.status = PaymentRunStatus.SENT
+        run.first_downloaded_at = utcnow()
+        run.first_downloaded_by_id = actor.id
+    db.session.flush()
+    audit.record(actor, "payment_run.exported", run, before=before, after=run.audit_view())
+    return content
+
+
+@dataclass(frozen=True)
+class RunLine:
+    """One line of the run's file as any finance officer may see it: the account masked."""
+
+    payee: str
+    masked_account: str
+    amount: str
+    reference: str
+
+
+def masked_lines(run: PaymentRun) -> list[RunLine]:
+    content = kept_file(run)
+    if content is None:
+        return []
+    rows = list(csv.reader(io.StringIO(content.decode())))[1:]
+    return [
+        RunLine(payee, f"****{number[-4:]}", amount, reference)
+        for payee, _sort_code, number, amount, reference in rows
+    ]
 
 
 def next_friday(today: date) -> date:

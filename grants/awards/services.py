@@ -21,16 +21,18 @@ from grants.awards.access import check_finance
 from grants.awards.models import Award, Payment, ReportDue
 from grants.awards.states import AWARDS, Actor, AwardStatus, PaymentStatus
 from grants.clock import uk_today, utcnow
-from grants.errors import DomainError, InvalidInput
+from grants.errors import DomainError, InvalidInput, NotAllowed
 from grants.extensions import db
 from grants.funds.models import Contribution
 from grants.money import format_pence
 from grants.panels import feedback
 from grants.panels.decisions import lock_round
 from grants.panels.meeting_models import Decision
+from grants.transaction import claim
 
 DEFAULT_LENGTH = timedelta(days=365)
 CONDITION_MAX_LENGTH = 1_000
+AMOUNT_REASON_MAX_LENGTH = 1_000
 
 
 def award_for_decision(decision: Decision) -> Award | None:
@@ -98,6 +100,8 @@ class AwardChanges:
     end_date: date | None
     conditions: list[str] = field(default_factory=list)
     contribution_id: int | None = None
+    # Why the amount differs from the panel's decision (needed only when it does).
+    amount_reason: str | None = None
 
 
 def contributions_for(award: Award) -> list[Contribution]:
@@ -122,6 +126,20 @@ def change_errors(award: Award, changes: AwardChanges) -> dict[str, str]:
             f"The amount must be {format_pence(award.round.budget_pence)} or less, "
             "the round's budget"
         )
+    reason = (changes.amount_reason or "").strip()
+    if len(reason) > AMOUNT_REASON_MAX_LENGTH:
+        errors["amount_reason"] = (
+            f"The reason must be {AMOUNT_REASON_MAX_LENGTH:,} characters or fewer"
+        )
+    elif (
+        "amount_pence" not in errors
+        and changes.amount_pence != award.decided_amount_pence
+        and not reason
+    ):
+        errors["amount_reason"] = (
+            "Say why the amount differs from the panel's decision of "
+            f"{format_pence(award.decided_amount_pence)}"
+        )
     if changes.start_date is None:
         errors["start_date"] = "Enter the date the project starts"
     if changes.end_date is None:
@@ -140,14 +158,29 @@ def change_errors(award: Award, changes: AwardChanges) -> dict[str, str]:
 
 
 def adjust(actor: User, award: Award, changes: AwardChanges) -> Award:
-    """Finance changes the award before the offer is sent (audited before and after)."""
+    """Finance changes the award before the offer is sent (audited before and after). An amount
+    other than the panel's decision needs a reason; more than it decided also needs a second
+    finance officer's approval (``approve_increase``) before the offer can be sent, and any new
+    amount or reason needs approving again."""
     check_finance(actor, award)
     if not award.can_adjust:
         raise DomainError("The offer has been sent, so the award can change only by a variation")
     errors = change_errors(award, changes)
     if errors:
         raise InvalidInput(errors)
+    if not claim(award, status=AwardStatus.PREPARING):  # in order with a send or an approval
+        raise DomainError("The offer has been sent, so the award can change only by a variation")
     before = award.audit_view()
+    reason = (changes.amount_reason or "").strip()
+    decided = award.decided_amount_pence
+    changed = changes.amount_pence != award.amount_pence or reason != (award.amount_reason or "")
+    award.amount_reason = reason if changes.amount_pence != decided else None
+    if changes.amount_pence <= decided:
+        award.increase_proposed_by_id = award.increase_proposed_at = None
+        award.increase_approved_by_id = award.increase_approved_at = None
+    elif changed or award.increase_proposed_by_id is None:
+        award.increase_proposed_by_id, award.increase_proposed_at = actor.id, utcnow()
+        award.increase_approved_by_id = award.increase_approved_at = None
     award.amount_pence = changes.amount_pence
     award.start_date = changes.start_date
     award.end_date = changes.end_date
@@ -156,6 +189,32 @@ def adjust(actor: User, award: Award, changes: AwardChanges) -> Award:
     reschedule(award)
     db.session.flush()
     audit.record(actor, "award.adjusted", award, before=before, after=award.audit_view())
+    return award
+
+
+def approve_increase(actor: User, award: Award, amount_pence: int | None) -> Award:
+    """A second finance officer approves an amount above the panel's decision, as seen on the
+    page (``amount_pence``): if it changed since, or someone approved it a moment ago, nothing
+    happens and they are told."""
+    check_finance(actor, award)
+    if not award.can_adjust:
+        raise DomainError("The offer has been sent, so the award can change only by a variation")
+    if not award.increase_awaits_approval:
+        raise DomainError("No increase is waiting for approval: it may have just been approved")
+    if award.increase_proposed_by_id == actor.id:
+        raise NotAllowed("You set this amount, so another finance officer must approve it")
+    if amount_pence != award.amount_pence or not claim(
+        award,
+        status=AwardStatus.PREPARING,
+        amount_pence=award.amount_pence,
+        increase_approved_by_id=None,
+    ):
+        raise DomainError("The amount has changed or been approved since you looked: check it")
+    before = award.audit_view()
+    award.increase_approved_by_id = actor.id
+    award.increase_approved_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "award.increase_approved", award, before=before, after=award.audit_view())
     return award
 
 

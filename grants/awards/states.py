@@ -128,6 +128,12 @@ PAYMENTS: StateMachine[PaymentStatus, Actor] = StateMachine(
         (P.SCHEDULED, P.RAISED): frozenset({Actor.FINANCE}),
         (P.RAISED, P.APPROVED): frozenset({Actor.FINANCE}),  # by someone other than the raiser
         (P.APPROVED, P.SENT): frozenset({Actor.FINANCE}),  # in a payment run
+        # The run is voided before its file was downloaded (a payee's bank details changed).
+        (P.SENT, P.APPROVED): frozenset({Actor.SYSTEM}),
+        # The run's file was downloaded, then the payee's details changed: stop it at the bank.
+        (P.SENT, P.HELD): frozenset({Actor.SYSTEM}),
+        # ... and finance hears the bank could not stop it: it goes on as sent.
+        (P.HELD, P.SENT): frozenset({Actor.FINANCE}),
         (P.SENT, P.PAID): frozenset({Actor.FINANCE}),
         (P.APPROVED, P.PAID): frozenset({Actor.FINANCE}),  # paid outside a run (e.g. a cheque)
         **{
@@ -148,3 +154,42 @@ PAYMENTS: StateMachine[PaymentStatus, Actor] = StateMachine(
 PENDING = frozenset({P.SCHEDULED, P.RAISED, P.APPROVED})
 # Money that has left (or is leaving, in a run) the council's account.
 OUT = frozenset({P.PAID})
+
+
+class PaymentRunStatus(enum.StrEnum):
+    """A payment run's file: unsent until it is first downloaded; voided, unsent, when a payee's
+    bank details change (its payments go back to approved, for a new run with a new file)."""
+
+    UNSENT = "unsent"
+    SENT = "sent"
+    VOID = "void"
+
+    @property
+    def label(self) -> str:
+        return RUN_LABELS[self]
+
+    @property
+    def tag_colour(self) -> str:
+        return RUN_COLOURS[self]
+
+
+RUN_LABELS = {
+    PaymentRunStatus.UNSENT: "Not downloaded yet",
+    PaymentRunStatus.SENT: "Downloaded",
+    PaymentRunStatus.VOID: "Voided",
+}
+RUN_COLOURS = {
+    PaymentRunStatus.UNSENT: "blue",
+    PaymentRunStatus.SENT: "green",
+    PaymentRunStatus.VOID: "grey",
+}
+R = PaymentRunStatus
+RUNS: StateMachine[PaymentRunStatus, Actor] = StateMachine(
+    "A payment run",
+    {
+        (R.UNSENT, R.SENT): frozenset({Actor.FINANCE}),  # its file's first download
+        (R.UNSENT, R.VOID): frozenset({Actor.SYSTEM}),  # a payee's bank details changed
+    },
+)
+# The file may be downloaded (its first download sends it).
+DOWNLOADABLE = frozenset({R.UNSENT, R.SENT})

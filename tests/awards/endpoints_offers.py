@@ -6,6 +6,7 @@ ENDPOINTS: set[str] = {
     "awards.terms",
     "awards.adjust",
     "awards.send_offer",
+    "awards.approve_increase",
     "awards.reissue",
     "awards.withdraw",
     "awards.record_decline",

@@ -6,6 +6,7 @@ ENDPOINTS: set[str] = {
     "payments.raise_payment",
     "payments.approve",
     "payments.release",
+    "payments.stop",
     "payments.mark_paid",
     "payments.hold",
     "payments.cancel",

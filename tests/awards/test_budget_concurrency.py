@@ -125,13 +125,16 @@ def _at_once(action: str, jobs: list[tuple[int, int]]) -> dict[int, str]:
 
 def test_two_processes_sending_offers_cannot_together_take_the_round_over_budget():
     first, second = (f.award for f in released_awards([500_000, 500_000], budget_pence=1_200_000))
-    preparer = finance_officer()
+    preparer, approver = finance_officer(), finance_officer()
     for award in (first, second):  # finance raises each award before the offer goes
         services.adjust(
             preparer,
             award,
-            services.AwardChanges(700_000, award.start_date, award.end_date),
+            services.AwardChanges(
+                700_000, award.start_date, award.end_date, amount_reason="Costs rose"
+            ),
         )
+        services.approve_increase(approver, award, 700_000)  # the second pair of eyes
     senders = [finance_officer(), finance_officer()]
     round_id = first.round_id
     transaction.commit()

@@ -15,7 +15,7 @@ from grants.awards.models import (
     RecoveryKind,
     ReleaseCondition,
 )
-from grants.awards.states import AwardStatus, PaymentStatus
+from grants.awards.states import AwardStatus, PaymentRunStatus, PaymentStatus
 from grants.extensions import db
 from grants.funds.models import Contribution
 from grants.organisations.models import Membership
@@ -79,8 +79,12 @@ def test_each_finance_officer_has_payments_waiting_for_the_other(seeded):
     finance, finance2 = _user("finance@example.org"), _user("finance2@example.org")
     raised = list(db.session.scalars(select(Payment).where(Payment.status == PaymentStatus.RAISED)))
     assert {p.raised_by_id for p in raised} == {finance.id, finance2.id}
-    [run] = db.session.scalars(select(PaymentRun))
-    assert run.payment_count >= 1 and all(p.status == PaymentStatus.SENT for p in run.payments)
+    runs = {r.status: r for r in db.session.scalars(select(PaymentRun))}
+    assert set(runs) == set(PaymentRunStatus)
+    unsent = runs[PaymentRunStatus.UNSENT]
+    assert unsent.payments and all(p.status == PaymentStatus.SENT for p in unsent.payments)
+    assert [p.status for p in runs[PaymentRunStatus.SENT].payments] == [PaymentStatus.PAID]
+    assert runs[PaymentRunStatus.VOID].payments == []
 
 
 def test_a_bank_details_change_holds_payments_and_an_award_is_paid_from_the_nhs(seeded):

@@ -268,6 +268,7 @@ def test_finance_adjusts_the_award_before_the_offer(client, funded, finance):
         "end_date": ["30", "11", "2027"],
         "conditions": "Publish a report\nCredit the council",
         "contribution": "none",
+        "amount_reason": "Part of the project is now paid for by the parish",
     }
     html = _page(client.post(path, data=data, follow_redirects=True))
     assert "The award has been changed" in html

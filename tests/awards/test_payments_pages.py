@@ -152,7 +152,11 @@ def test_a_run_through_the_pages_and_its_file(client):
     response = client.post("/payments/runs/new", data=form)
     assert error_messages(response) == ["No approved payments are due by 1 January 2030"]
     assert client.get("/payments/runs").status_code == 200
-    assert client.get(f"/payments/runs/{run_id}").status_code == 200
+    page = client.get(f"/payments/runs/{run_id}")
+    assert page.status_code == 200
+    assert "needs a bank-details viewer to download" in page.get_data(as_text=True)
+    assert client.get(f"/payments/runs/{run_id}.csv").status_code == 403
+    sign_in(client, make_user(Role.FINANCE_OFFICER, Role.BANK_DETAILS_VIEWER))
     download = client.get(f"/payments/runs/{run_id}.csv")
     assert download.status_code == 200 and download.mimetype == "text/csv"
     assert download.headers["Content-Disposition"].startswith("attachment")
@@ -230,6 +234,7 @@ def _pages(people) -> dict[str, str]:
         "payments.show": f"/payments/{payment.id}",
         "payments.mark_paid": f"/payments/{payment.id}/paid",
         "payments.hold": f"/payments/{payment.id}/hold",
+        "payments.stop": f"/payments/{payment.id}/stop",
         "payments.cancel": f"/payments/{payment.id}/cancel",
         "payments.runs": "/payments/runs",
         "payments.new_run": "/payments/runs/new",
@@ -258,8 +263,20 @@ def test_every_endpoint_is_listed(app):
 def test_finance_opens_every_finance_page(client, people):
     sign_in(client, people["ready"].approver)
     for endpoint, url in _pages(people).items():
-        expected = 403 if endpoint == "payments.reveal" else 200
+        # Seeing bank details in full, in the reveal page or the run file, is its own role.
+        expected = 403 if endpoint in ("payments.reveal", "payments.run_csv") else 200
         assert client.get(url).status_code == expected, endpoint
+
+
+def test_a_finance_officer_who_is_also_a_viewer_downloads_the_run_file(client, people):
+    sign_in(client, make_user(Role.FINANCE_OFFICER, Role.BANK_DETAILS_VIEWER))
+    response = client.get(f"/payments/runs/{people['run'].id}.csv")
+    assert response.status_code == 200 and FULL_NUMBER in response.get_data(as_text=True)
+
+
+def test_a_bank_details_viewer_who_is_not_finance_may_not_download(client, people):
+    sign_in(client, people["viewer"])
+    assert client.get(f"/payments/runs/{people['run'].id}.csv").status_code == 403
 
 
 @pytest.mark.parametrize("who", ["programme_officer", "admin", "outsider"])
@@ -320,3 +337,20 @@ def test_huge_ids_are_not_found(client, people):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/payments/{HUGE}/approve").status_code == 404
     assert client.get("/payments/123456/paid").status_code == 404
+
+
+def test_the_approval_page_shows_where_the_money_goes(client):
+    ready = ready_award()
+    ready.award.conditions = ["Send a safeguarding policy", "Credit the council"]
+    payment = ready.award.payments[0]
+    payments.raise_payment(ready.raiser, payment)
+    sign_in(client, ready.approver)
+    page = soup_of(client.get(f"/payments/{payment.id}")).get_text(" ", strip=True)
+    assert "Where the money goes" in page
+    assert "Name on the account Pemberton Allotment Society" in page
+    assert "****3445" in page and FULL_NUMBER not in page and FULL_SORT_CODE not in page
+    verified = ready.details
+    assert f"by {verified.verified_by.full_name}: Called back on a number already on file" in page
+    assert "Called the chair" in page  # the verifier's note
+    assert "Send a safeguarding policy" in page and "Credit the council" in page
+    assert "Approve" in page

@@ -16,7 +16,9 @@ from grants.awards.states import PaymentStatus
 from grants.clock import uk_today
 from grants.errors import DomainError
 from grants.extensions import db
+from grants.permissions import Role
 from tests.awards.test_payments_setup import enter_details, ready_award
+from tests.factories import make_user
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 P = PaymentStatus
@@ -82,7 +84,12 @@ def test_unverified_bank_details_leave_a_payment_out_and_say_why():
 
 
 def _csv(ready, run) -> str:
-    return "".join(runs.run_csv(ready.raiser, run))
+    return runs.run_file(viewer(), run).decode()
+
+
+def viewer():
+    """A finance officer who may also see bank details in full: who downloads run files."""
+    return make_user(Role.FINANCE_OFFICER, Role.BANK_DETAILS_VIEWER)
 
 
 def test_the_file_is_exact():
@@ -125,13 +132,17 @@ def test_cells_a_spreadsheet_would_run_are_defused():
     assert runs.csv_pounds(0) == "0.00"
 
 
-def test_the_file_is_refused_when_the_details_changed_after_the_run():
+def test_a_legacy_run_without_a_kept_file_is_refused_when_details_are_unverified():
     ready = ready_award(100_000)
     _approved(ready)
     run = runs.create_run(ready.raiser, FAR).run
+    run.file_encrypted = run.file_sha256 = None  # made before run files were kept
+    run.status = runs.PaymentRunStatus.SENT  # downloaded before, so not voided by the change
+    run.first_downloaded_at = run.created_at
+    db.session.flush()
     enter_details(ready.member, ready.award, account_number="99998888")
     with pytest.raises(DomainError, match="changed after this run was made"):
-        runs.run_csv(ready.raiser, run)
+        runs.run_file(viewer(), run)
 
 
 def test_long_references_are_cut_to_bacs_length():

@@ -43,6 +43,7 @@ def test_finance_adjusts_an_award_before_the_offer_and_the_schedule_follows():
         start_date=date(2027, 2, 1),
         end_date=date(2027, 7, 30),
         conditions=["  Share the project's photos  ", ""],
+        amount_reason="The group found match funding for most of the project",
     )
     services.adjust(finance, award, changes)
     assert [p.amount_pence for p in award.payments] == [150_000]

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from grants.accounts.models import User
-from grants.awards import bank, contributions, payments, runs, variations
+from grants.awards import bank, contributions, payments, runs, services, variations
 from grants.awards.models import (
     Award,
     BankDetails,
@@ -52,6 +52,10 @@ class Books:
     raised: Payment  # raised by another officer: the viewer may approve it
     approved: Payment  # approved, in no run yet
     run_id: int
+    sent_run_id: int  # downloaded, then a payee's bank details changed
+    void_run_id: int  # a payee's bank details changed before it was downloaded
+    to_stop: Payment  # in the sent run: to be stopped at the bank
+    increased: Award  # being prepared, above the panel's decision, waiting for approval
     unverified: BankDetails
     variation: Variation
     fund_id: int
@@ -66,11 +70,29 @@ def _verified(award: Award, member: User, raiser: User) -> None:
 def _the_books() -> Books:
     raiser, approver = finance_officer(name="Rhys Raiser"), finance_officer(name="Ana Approver")
     viewer = make_user(Role.FINANCE_OFFICER, Role.BANK_DETAILS_VIEWER, name="Vic Viewer")
-    active, raised, approved, in_run, waiting = released_awards(
-        [500_000, 150_000, 150_000, 150_000, 150_000]
+    active, raised, approved, in_run, waiting, sent, voided, increased = released_awards(
+        [500_000, 150_000, 150_000, 150_000, 150_000, 150_000, 150_000, 150_000]
     )
-    for funded in (active, raised, approved, in_run):
+    for funded in (active, raised, approved, in_run, sent, voided):
         _verified(funded.award, funded.member, raiser)
+    runs_made = []
+    for funded in (sent, voided):
+        payments.raise_payment(raiser, funded.award.payments[0])
+        payments.approve(approver, funded.award.payments[0])
+        runs_made.append(runs.create_run(raiser, RUN_DUE_BY).run)
+        if funded is sent:
+            runs.run_file(viewer, runs_made[-1])
+        enter_details(funded.member, funded.award, account_number="99998888")
+    services.adjust(
+        raiser,
+        increased.award,
+        services.AwardChanges(
+            amount_pence=200_000,
+            start_date=increased.award.start_date,
+            end_date=increased.award.end_date,
+            amount_reason="Venue costs rose after the panel met",
+        ),
+    )
     accept(waiting.award)
     unverified = enter_details(waiting.member, waiting.award)
 
@@ -106,6 +128,10 @@ def _the_books() -> Books:
         raised=raised.award.payments[0],
         approved=approved.award.payments[0],
         run_id=run.id,
+        sent_run_id=runs_made[0].id,
+        void_run_id=runs_made[1].id,
+        to_stop=sent.award.payments[0],
+        increased=increased.award,
         unverified=unverified,
         variation=variation,
         fund_id=fund.id,
@@ -139,6 +165,16 @@ def test_every_finance_page_type_is_accessible_and_fits_a_phone(page, sign_in):
             "runs list": "/payments/runs",
             "new run form": "/payments/runs/new",
             "run page": f"/payments/runs/{books.run_id}",
+            "run page (sent)": f"/payments/runs/{books.sent_run_id}",
+            "run page (voided)": f"/payments/runs/{books.void_run_id}",
+            "payment to stop at the bank": f"/payments/{books.to_stop.id}",
+            "stop at the bank form": f"/payments/{books.to_stop.id}/stop",
+            "stop at the bank with errors": (
+                f"/payments/{books.to_stop.id}/stop",
+                submit_with_errors("Record what the bank said"),
+            ),
+            "award increase waiting (finance)": f"/awards/{books.increased.id}",
+            "adjust form with a reason": f"/awards/{books.increased.id}/adjust",
             "verify": f"/payments/bank-details/{books.unverified.id}/verify",
             "verify with errors": (
                 f"/payments/bank-details/{books.unverified.id}/verify",

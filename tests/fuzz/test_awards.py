@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from grants import transaction
 from grants.applications.models import Document
-from grants.awards import bank, contributions, crypto, offers, variations
+from grants.awards import bank, contributions, crypto, offers, runs, services, variations
 from grants.awards.ledger import award_money
 from grants.awards.models import (
     AwardDocument,
@@ -143,6 +143,25 @@ def _paying(status: PaymentStatus | None):
     return make
 
 
+def _to_stop(funded: Funded, people: People) -> dict:
+    """A payment in a run whose file was downloaded before the group changed its details."""
+    ids = _paying(PaymentStatus.APPROVED)(funded, people)
+    run = runs.create_run(people.other, uk_today()).run
+    runs.run_file(people.me, run)
+    bank.enter(funded.member, funded.award, **{**ACCOUNT, "account_number": "99998888"})
+    return ids
+
+
+def _increased(funded: Funded, people: People) -> dict:
+    """Being prepared, above the panel's decision: another officer set it, ``me`` approves."""
+    award = funded.award
+    changes = services.AwardChanges(
+        AMOUNT + 100_000, award.start_date, award.end_date, amount_reason="Costs rose"
+    )
+    services.adjust(people.other, award, changes)
+    return {"amount": award.amount_pence}
+
+
 def _offered(funded: Funded, people: People) -> dict:
     offers.send_offer(people.other, funded.award, _link)
     return {}
@@ -182,6 +201,8 @@ KINDS: dict[str, Callable[[Funded, People], dict]] = {
     "raised": _paying(PaymentStatus.RAISED),
     "approved": _paying(PaymentStatus.APPROVED),
     "held": _paying(PaymentStatus.HELD),
+    "to stop": _to_stop,
+    "increased": _increased,
     "active": _active,
     "varied": _varied(100_000),
     "varied over budget": _varied(BUDGET),
@@ -293,6 +314,7 @@ def _adjust_fields(ids: dict) -> dict[str, fuzz.Field]:
         "start_date": _days(date(2027, 1, 4)),
         "end_date": _days(date(2027, 12, 31)),
         "conditions": fuzz.text_field("Share a safeguarding policy\nName a lead", ""),
+        "amount_reason": _text("The group found match funding", "", limit=1_000),
         "contribution": fuzz.choice_field(["none", str(ids["contribution"])]),
     }
 
@@ -313,6 +335,10 @@ def _signatory(ids: dict) -> dict[str, fuzz.Field]:
 FORMS = {
     "adjust": Form("preparing", "/awards/{award}/adjust", _adjust_fields),
     "send offer": Form("preparing", "/awards/{award}/send-offer"),
+    "approve increase": Form("increased", "/awards/{award}/approve-increase", lambda ids: {
+        "amount_pence": fuzz.number_field(str(ids["amount"]), tricky=[
+            str(ids["amount"] - 1), "0", "-1", "²", "9" * 30, "6,000"])}),
+    "send increased offer": Form("increased", "/awards/{award}/send-offer"),
     "terms": Form("preparing", "/awards/rounds/{round}/terms", _terms_fields),
     "reissue": Form("offered", "/awards/{award}/reissue", lambda ids: {
         **_offer_reason(ids), "seen_version": fuzz.number_field("1", tricky=["2", "0"])}),
@@ -337,6 +363,8 @@ FORMS = {
         "paid_on": _days(uk_today(), 5), "remittance_reference": _text("BACS-1", limit=100)}),
     "hold": Form("scheduled", "/payments/{payment}/hold", _payment_reason),
     "release": Form("held", "/payments/{payment}/release"),
+    "stop at the bank": Form("to stop", "/payments/{payment}/stop", lambda ids: {
+        "stopped": fuzz.choice_field(["yes", "no"], tricky=["maybe", "1"])}),
     "cancel": Form("held", "/payments/{payment}/cancel", _payment_reason),
     "new run": Form("approved", "/payments/runs/new",
                     lambda ids: {"due_by": _days(uk_today(), 10)}),
