@@ -4,7 +4,8 @@ The officer starts each group's feedback from the panel's comments, grouped by c
 with a panellist's name, edits it, then releases every decision at once. Release is when each
 application moves to its outcome and each group is emailed its own decision and feedback (built
 from that one decision, so a bulk release cannot mix messages up). Groups without email get a
-printable letter. The group then sees the outcome on its application page.
+printable letter. The group then sees the outcome on its application page. An officer's own
+groups' decisions (grants.panels.conflicts) are left for a colleague to write and release.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from grants.extensions import db
 from grants.funds.models import Criterion
 from grants.organisations.models import Organisation
 from grants.panels import meetings
+from grants.panels.conflicts import check_officer_may_act, officer_conflicted_ids
 from grants.panels.declarations import counting_filter
 from grants.panels.meeting_models import Decision
 from grants.panels.models import Panel, Score, ScoreSheet
@@ -35,6 +37,10 @@ from grants.transaction import claim
 
 FEEDBACK_MAX_LENGTH = 10_000
 NOTHING_TO_RELEASE = "Every decision has already been released"
+LEFT_FOR_COLLEAGUE = (
+    "The decisions still to release are on applications of groups you belong to, or have belonged"
+    " to since they applied: another programme officer must release them"
+)
 
 # Later domains (awards) act on each released decision in the same transaction, so a decision
 # and what follows from it (an award ready to prepare) commit together or not at all.
@@ -80,6 +86,7 @@ def draft_feedback(application: Application) -> str:
 
 def save_feedback(actor: User, decision: Decision, text: str | None) -> Decision:
     meetings.check_officer(actor)
+    check_officer_may_act(actor, decision.application, "write the feedback on")
     if decision.is_released:
         raise DomainError("The decision has been released, so its feedback cannot change")
     text = (text or "").strip()
@@ -122,7 +129,11 @@ def release(actor: User, panel: Panel, *, link_for) -> list[Decision]:
     its group. Every one needs feedback first. Releasing twice (a double click) tells nobody
     twice: each decision is claimed while still unreleased, and a lost claim is skipped."""
     meetings.check_officer(actor)
-    pending = [d for d in round_decisions(panel) if can_release(d)]
+    own = officer_conflicted_ids(actor, panel.round_id)
+    releasable = [d for d in round_decisions(panel) if can_release(d)]
+    pending = [d for d in releasable if d.application_id not in own]
+    if releasable and not pending:
+        raise DomainError(LEFT_FOR_COLLEAGUE)
     if not pending:
         raise DomainError(NOTHING_TO_RELEASE)
     missing = [d.application.reference for d in pending if not d.feedback]

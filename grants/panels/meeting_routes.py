@@ -14,7 +14,7 @@ from grants.errors import DomainError, InvalidInput, NotFound, add_to_form, flas
 from grants.extensions import db
 from grants.formatting import pluralise
 from grants.funds.models import Round
-from grants.panels import decisions, equity, feedback, meetings, record, services
+from grants.panels import conflicts, decisions, equity, feedback, meetings, record, services
 from grants.panels.decisions import DecisionInput
 from grants.panels.meeting_forms import (
     AttendanceForm,
@@ -79,6 +79,7 @@ def show(round_id: int):
         decide_href=url_for(".decide", round_id=panel.round_id, application_id=0).removesuffix("0"),
         method_form=RankingMethodForm(data={"method": panel.ranking_method.value}),
         confirm_form=ConfirmForm(),
+        own_group_ids=conflicts.officer_conflicted_ids(current_user, panel.round_id),
     )
 
 
@@ -216,6 +217,7 @@ def _application_page(panel, application, *, decision_form=None, moderate_form=N
 def decide(round_id: int, application_id: int):
     panel = _panel(round_id)
     application = decisions.application_of(panel, application_id)
+    conflicts.check_officer_may_act(current_user, application, "moderate and decide")
     form = _decision_form(DecisionForm())
     if form.is_submitted():
         reason_id = form.decline_reason.data or ""
@@ -258,6 +260,7 @@ def _add_rule_errors(form: DecisionForm, application, choice: DecisionInput) -> 
 def moderate(round_id: int, application_id: int):
     panel = _panel(round_id)
     application = decisions.application_of(panel, application_id)
+    conflicts.check_officer_may_act(current_user, application, "moderate the score of")
     form = ModerateForm()
     if form.validate_on_submit():
         try:
@@ -305,6 +308,7 @@ def feedback_list(round_id: int):
         pending=[d for d in round_decisions if feedback.can_release(d)],
         letters=feedback.letters_to_print(panel),
         confirm_form=ConfirmForm(),
+        own_group_ids=conflicts.officer_conflicted_ids(current_user, panel.round_id),
     )
 
 
@@ -315,6 +319,7 @@ def feedback_list(round_id: int):
 def edit_feedback(round_id: int, application_id: int):
     panel = _panel(round_id)
     decision = _decision(panel, application_id)
+    conflicts.check_officer_may_act(current_user, decision.application, "write the feedback on")
     form = FeedbackForm(
         data={"feedback": decision.feedback or feedback.draft_feedback(decision.application)}
     )
@@ -348,6 +353,7 @@ def release(round_id: int):
 def letter(round_id: int, application_id: int):
     panel = _panel(round_id)
     decision = _decision(panel, application_id)
+    conflicts.check_officer_may_act(current_user, decision.application, "send the letter for")
     if not decision.is_released:
         raise NotFound("Release the decision before printing its letter")
     return render_template(

@@ -25,7 +25,7 @@ from grants.applications.models import Application
 from grants.errors import DomainError, InvalidInput, add_to_form, flash_refusal
 from grants.extensions import db
 from grants.funds.models import Round
-from grants.panels import access, blind, declarations, pack, scoring, services
+from grants.panels import access, blind, conflicts, declarations, pack, scoring, services
 from grants.panels.member_forms import (
     DeclarationForm,
     MemberDeclarationForm,
@@ -275,6 +275,7 @@ def _register_page(round_, member_form=None):
         status_of=declarations.status_of,
         member_form=member_form or _member_form(round_, formdata=None),
         waive_form=ReasonForm(formdata=None, prefix="waive"),
+        own_group_ids=conflicts.officer_conflicted_ids(current_user, round_.id),
     )
 
 
@@ -326,6 +327,7 @@ def register_csv(round_id: int):
 @requires(OFFICER)
 def waive(declaration_id: int):
     declaration = db.session.get(Declaration, declaration_id) or abort(404)
+    conflicts.check_officer_may_act(current_user, declaration.application, "waive conflicts on")
     round_ = declaration.application.round
     form = ReasonForm(prefix="waive")
     if form.validate_on_submit():
@@ -347,6 +349,7 @@ def waive(declaration_id: int):
 def paper(application_id: int, user_id: int):
     """An officer types in a member's paper scores; the sheet records who entered them."""
     application = access.load(application_id)
+    conflicts.check_officer_may_act(current_user, application, "enter scores for")
     member = _user(user_id)
     access.check_may_open(member, application)
     criteria = scoring.criteria_of(application)
@@ -360,6 +363,7 @@ def paper(application_id: int, user_id: int):
 @requires(OFFICER)
 def reopen(sheet_id: int):
     sheet = db.session.get(ScoreSheet, sheet_id) or abort(404)
+    conflicts.check_officer_may_act(current_user, sheet.application, "reopen scores for")
     form = ReasonForm(prefix="reopen")
     if form.validate_on_submit():
         try:

@@ -116,7 +116,7 @@ def test_nobody_acts_on_a_payment_to_their_own_group(act):
         "hold": lambda: payments.hold(insider, payment, "Why"),
         "cancel": lambda: payments.cancel(insider, payment, "Why"),
     }
-    with pytest.raises(NotAllowed, match="You belong to this group"):
+    with pytest.raises(NotAllowed, match="You belong to "):
         calls[act]()
 
 
