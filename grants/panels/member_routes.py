@@ -264,6 +264,9 @@ def _member_choices(round_: Round):
 def _member_form(round_: Round, formdata=...) -> MemberDeclarationForm:
     form = MemberDeclarationForm() if formdata is ... else MemberDeclarationForm(formdata=formdata)
     form.member.choices, form.application.choices = _member_choices(round_)
+    # The officer's own groups' applications are a colleague's to record declarations on.
+    own = {str(i) for i in conflicts.officer_conflicted_ids(current_user, round_.id)}
+    form.application.choices = [c for c in form.application.choices if c[0] not in own]
     return form
 
 

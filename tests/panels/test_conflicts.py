@@ -32,6 +32,7 @@ from grants.panels.decisions import DecisionInput
 from grants.panels.meeting_models import ModeratedScore
 from grants.panels.models import Assignment, Declaration, InterestKind, ScoreSheet
 from grants.permissions import Role
+from tests.checks import error_messages, soup_of
 from tests.factories import make_user, sign_in
 from tests.organisations.test_membership import invite
 from tests.panels.factories import eligible_application, make_panel, panel_member, scoring_round
@@ -265,6 +266,7 @@ def test_an_unsent_sheet_of_a_rejoining_member_does_not_count_when_sent_by_an_of
     in_group(member, application, ended_before_it_applied=True)
     scoring.save_draft(member, member, application, scores(setting, 4, 4))
     rejoin(member, application)
+    assert db.session.scalar(select(Declaration)).kind == InterestKind.GROUP_MEMBER
     with pytest.raises(NotAllowed):
         scoring.submit(setting.officer, member, application, scores(setting, 4, 4))
     assert _counted_by(application) == set()
@@ -278,3 +280,29 @@ def test_only_the_rejoining_members_sheet_stops_counting():
         assign(scored.panel, application, seated)
     rejoin(member, application)
     assert _counted_by(application) == {m.id for m in scored.members[1:]}
+
+
+def test_the_register_offers_no_declaration_or_waiver_on_the_officers_own_groups_bid(client):
+    setting = assigned()
+    declarations.record_for_member(
+        setting.officer, setting.member, setting.application, "financial", "Rents them a hall"
+    )
+    insider = insider_of(setting.application, "since")
+    sign_in(client, insider)
+    path = f"/scoring/rounds/{setting.round.id}/interests"
+    page = soup_of(client.get(path))
+    assert not page.select("form[action^='/scoring/declarations/']")  # no Waive button
+    options = [o["value"] for o in page.select("select[name=application] option")]
+    assert str(setting.application.id) not in options
+    posted = client.post(
+        path,
+        data={
+            "member": str(setting.member.id),
+            "application": str(setting.application.id),
+            "kind": "none",
+        },
+    )
+    assert posted.status_code == 200
+    [message] = error_messages(posted)
+    assert "another programme officer must record declarations on this application" in message
+    assert db.session.scalar(select(Declaration)).kind == InterestKind.FINANCIAL
