@@ -25,14 +25,6 @@ OWN_GROUP = (
 )
 
 
-def _window(application_alias=Application):
-    """Memberships of the application's group held at any time since it was made."""
-    return (
-        Membership.organisation_id == application_alias.organisation_id,
-        Membership.held_since(application_alias.created_at),
-    )
-
-
 def belongs_or_belonged(user: User, application: Application) -> bool:
     """Whether the person is, or was at any time since the application was made, in its group."""
     if user is None or not getattr(user, "id", None):

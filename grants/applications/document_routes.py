@@ -141,8 +141,7 @@ def waive_document(application_id: int, kind: str):
     """An officer entering an assisted application agrees it can go without a document."""
     application = load(application_id, for_editing=True)
     document_kind = _supporting_kind(kind)
-    if not waivers.may_waive(current_user, application):
-        abort(403)
+    waivers.check_may_waive(current_user, application)
     waiver = application.waiver_for(document_kind)
     form = WaiverForm(data={"reason": waiver.reason if waiver else ""})
     if form.validate_on_submit():
@@ -161,6 +160,7 @@ def waive_document(application_id: int, kind: str):
 def remove_waiver(application_id: int, kind: str):
     application = load(application_id, for_editing=True)
     document_kind = _supporting_kind(kind)
+    waivers.check_may_waive(current_user, application)
     if ConfirmForm().validate_on_submit():
         try:
             waivers.withdraw_waiver(current_user, application, document_kind)

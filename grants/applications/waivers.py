@@ -4,14 +4,15 @@ Groups who apply by phone, on paper or in person are often small and informal: a
 group may have no written safeguarding policy or accounts. The programme officer entering the
 application can agree that it goes without one, with a written reason that stays on the
 application for screening and the panel to read. Groups who apply online cannot waive their own
-documents, and nobody waives one for a group they belong to.
+documents, and nobody waives one for a group they belong to, or have belonged to since the
+application was made (grants.applications.conflicts).
 """
 
 from __future__ import annotations
 
 from grants import audit
 from grants.accounts.models import User
-from grants.applications.access import is_member_of_group
+from grants.applications.conflicts import own_group_conflict
 from grants.applications.models import (
     SUPPORTING_DOCUMENTS,
     Application,
@@ -26,21 +27,33 @@ from grants.permissions import Permission
 MAX_REASON = 2000
 
 
-def may_waive(user: User, application: Application) -> bool:
-    return (
+NOT_ENTERING = "Only a programme officer entering an assisted application can waive a document"
+
+
+def waive_refusal(user: User, application: Application) -> str | None:
+    """Why this person may not waive (or withdraw a waiver of) the application's documents."""
+    if not (
         user.is_authenticated
         and user.can(Permission.SCREEN_APPLICATIONS)
         and application.is_assisted
         and application.can_edit
-        and not is_member_of_group(user, application)
-    )
+    ):
+        return NOT_ENTERING
+    return own_group_conflict(user, application, "waive documents for")
+
+
+def may_waive(user: User, application: Application) -> bool:
+    return waive_refusal(user, application) is None
+
+
+def check_may_waive(user: User, application: Application) -> None:
+    refusal = waive_refusal(user, application)
+    if refusal:
+        raise NotAllowed(refusal)
 
 
 def _check_may_waive(actor: User, application: Application, kind: DocumentKind) -> None:
-    if not may_waive(actor, application):
-        raise NotAllowed(
-            "Only a programme officer entering an assisted application can waive a document"
-        )
+    check_may_waive(actor, application)
     if kind not in SUPPORTING_DOCUMENTS:
         raise DomainError("Only a required supporting document can be waived")
 

@@ -4,12 +4,14 @@
   details; nobody else learns an award exists (NotFound);
 - staff who see every group (programme and finance officers, admins) may read awards;
 - only finance officers (MANAGE_PAYMENTS) act on them, and never on an award to a group they
-  belong to: nobody prepares, verifies, raises, approves or pays money for their own group.
+  belong to, or have belonged to since its application was made (grants.applications.conflicts):
+  nobody prepares, verifies, raises, approves or pays money for their own group.
 """
 
 from __future__ import annotations
 
 from grants.accounts.models import User
+from grants.applications.conflicts import check_no_conflict
 from grants.awards.models import Award
 from grants.errors import NotAllowed, NotFound
 from grants.extensions import db
@@ -40,8 +42,8 @@ def check_finance(user: User, award: Award | None = None) -> None:
     """A finance officer, acting on an award to a group they do not belong to."""
     if not user.can(Permission.MANAGE_PAYMENTS):
         raise NotAllowed("Only finance officers can do this")
-    if award is not None and is_group_member(user, award):
-        raise NotAllowed(OWN_GROUP)
+    if award is not None:
+        check_no_conflict(user, award.application, "handle the money for", "finance officer")
 
 
 def check_group_member(user: User, award: Award) -> None:

@@ -14,6 +14,7 @@ from grants.clock import utcnow
 from grants.email import queue_email
 from grants.errors import DomainError, NotAllowed, NotFound
 from grants.extensions import db
+from grants.organisations import joins
 from grants.organisations.details import GroupDetails as GroupDetails
 from grants.organisations.details import apply_details as apply_details
 from grants.organisations.models import (
@@ -238,6 +239,8 @@ def _join(person: User, invitation: GroupInvitation) -> None:
     db.session.add(Membership(organisation_id=organisation.id, user_id=person.id))
     if organisation.main_contact_id is None:
         organisation.main_contact_id = person.id  # an offline group's first member
+    db.session.flush()
+    joins.joined(person, organisation.id)
     for member in members:
         queue_email(
             member.email,
@@ -343,6 +346,7 @@ def end_membership(
         longest_standing = min(remaining, key=lambda other: (other.joined_at, other.id))
         organisation.main_contact_id = longest_standing.user_id
     db.session.flush()
+    db.session.expire(organisation, ["memberships"])  # the ended row is history, not a member
     audit.record(
         actor,
         "organisation.member_removed",

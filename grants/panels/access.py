@@ -2,7 +2,8 @@
 
 Every member page, score, document, PDF and export asks here. A member may declare an interest in
 an application only when it is assigned to them (and not declined) by the panel of the
-application's own round, and it is not their own group's. They may open it, its scores and its
+application's own round, and it is not of a group they belong to or have belonged to since it
+was made (grants.applications.conflicts). They may open it, its scores and its
 documents only once they have also declared no conflict (or an officer waived the interest they
 declared). Seeing anyone else's scores waits until their own are submitted and the scoring window
 has closed, so nobody is swayed.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from grants.accounts.models import User
-from grants.applications import access as applications
+from grants.applications.conflicts import belongs_or_belonged
 from grants.applications.models import Application
 from grants.clock import as_aware, utcnow
 from grants.errors import NotAllowed, NotFound
@@ -28,7 +29,10 @@ from grants.panels.models import (
 
 NOT_ASSIGNED = "This application is not one you have been asked to score"
 DECLINED = "You declined to score this application"
-OWN_GROUP = "You belong to the group that applied, so you cannot score this application"
+OWN_GROUP = (
+    "You belong to the group that applied, or have done since it applied, so you cannot score"
+    " this application"
+)
 DECLARE_FIRST = "Tell us whether you have a conflict of interest before you open this application"
 CONFLICTED = (
     "You declared a conflict of interest in this application, so you cannot see or score it"
@@ -82,7 +86,7 @@ def declare_refusal(user: User, application: Application) -> str | None:
         return NOT_ASSIGNED
     if assignment.status == AssignmentStatus.DECLINED:
         return DECLINED
-    if applications.is_member_of_group(user, application):
+    if belongs_or_belonged(user, application):
         return OWN_GROUP
     return None
 

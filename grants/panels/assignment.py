@@ -26,6 +26,11 @@ from grants.applications.states import PANEL_STARTED, ApplicationStatus
 from grants.errors import DomainError, NotFound
 from grants.extensions import db
 from grants.organisations.models import Membership
+from grants.panels.conflicts import (
+    check_officer_may_act,
+    conflict_found_automatically,
+    officer_conflicted_ids,
+)
 from grants.panels.design import Coverage, coverage, plan_balanced
 from grants.panels.models import (
     Assignment,
@@ -37,8 +42,6 @@ from grants.panels.models import (
     ScoreSheet,
 )
 from grants.panels.services import check_officer
-
-GROUP_MEMBER_DESCRIPTION = "Member of the applying group"
 
 
 class AssignmentMode(enum.StrEnum):
@@ -151,6 +154,7 @@ def rows_of(query) -> list:
 class AssignmentResult:
     assigned: int = 0
     conflicts_recorded: int = 0
+    left_for_colleague: int = 0  # applications of the officer's own groups, not touched
     short: list[Application] = field(default_factory=list)  # still below the panel's number
 
 
@@ -163,6 +167,9 @@ def assign(actor: User, panel: Panel, mode: AssignmentMode) -> AssignmentResult:
         raise NotFound("That panel no longer exists")
     state = panel_state(panel)
     result = AssignmentResult()
+    own = officer_conflicted_ids(actor, panel.round_id)
+    result.left_for_colleague = sum(a.id in own for a in state.applications)
+    state.applications = [a for a in state.applications if a.id not in own]
     result.conflicts_recorded = _record_group_conflicts(actor, state)
     if mode == AssignmentMode.ALL_TO_ALL:
         plan = plan_all_to_all(
@@ -204,30 +211,28 @@ def assign(actor: User, panel: Panel, mode: AssignmentMode) -> AssignmentResult:
 
 
 def _record_group_conflicts(actor: User, state: PanelState) -> int:
-    """Record, once, each member's membership of an applying group as a conflict (found by the
-    service, so ``recorded_by`` is empty; the audit trail names the officer who ran it)."""
-    declared = {
+    """Record, once, each member's membership of an applying group (now, or since it applied) as
+    a conflict, replacing any "no conflict" they declared (found by the service, so
+    ``recorded_by`` is empty; the audit trail names the officer who ran it)."""
+    ids = {a.id for a in state.applications}
+    standing = {
         (d.application_id, d.user_id)
         for d in db.session.scalars(
             select(Declaration).where(
-                Declaration.application_id.in_([a.id for a in state.applications])
+                Declaration.application_id.in_(ids),
+                Declaration.kind == InterestKind.GROUP_MEMBER,
+                Declaration.waived_at.is_(None),
             )
         )
     }
-    found = sorted(state.group_members - declared)
-    for application_id, member_id in found:
-        declaration = Declaration(
-            application_id=application_id,
-            user_id=member_id,
-            kind=InterestKind.GROUP_MEMBER,
-            description=GROUP_MEMBER_DESCRIPTION,
-            recorded_by_id=None,
-        )
-        db.session.add(declaration)
-        db.session.flush()
-        audit.record(actor, "panel.conflict_found", declaration, after=declaration.audit_view())
-    state.conflicts |= set(found)
-    return len(found)
+    found = sorted(pair for pair in state.group_members - standing if pair[0] in ids)
+    recorded = [
+        pair
+        for pair in found
+        if conflict_found_automatically(pair[0], pair[1], actor=actor) is not None
+    ]
+    state.conflicts |= set(recorded)
+    return len(recorded)
 
 
 def reassign(actor: User, panel: Panel, application_id: int, member_id: int) -> Assignment:
@@ -237,6 +242,7 @@ def reassign(actor: User, panel: Panel, application_id: int, member_id: int) -> 
     application = next((a for a in state.applications if a.id == application_id), None)
     if application is None:
         raise NotFound("That application is not with this panel")
+    check_officer_may_act(actor, db.session.get(Application, application_id), "assign")
     if member_id not in state.member_ids:
         raise DomainError("Select a member of this panel", field="member")
     pair = (application_id, member_id)

@@ -18,12 +18,14 @@ from sqlalchemy.orm import joinedload
 
 from grants import audit
 from grants.accounts.models import User
+from grants.applications.conflicts import belongs_or_belonged
 from grants.applications.models import Application
 from grants.clock import utcnow
 from grants.errors import InvalidInput, NotAllowed
 from grants.extensions import db
 from grants.funds.models import Round
 from grants.panels import access, freeze
+from grants.panels.conflicts import check_officer_may_act
 from grants.panels.models import (
     Declaration,
     InterestKind,
@@ -33,6 +35,10 @@ from grants.permissions import Permission
 
 DESCRIPTION_MAX_LENGTH = 2000
 REASON_MAX_LENGTH = 2000
+IN_THE_GROUP = (
+    "This member belongs to the group that applied, or has done since it applied, so the"
+    " conflict cannot be waived"
+)
 
 
 def _check_officer(officer: User) -> None:
@@ -101,6 +107,7 @@ def declare(member: User, application: Application, kind, description=None) -> D
 def record_for_member(officer: User, member: User, application: Application, kind, description):
     """An officer records a member's declaration for them (told by phone, or found out)."""
     _check_officer(officer)
+    check_officer_may_act(officer, application, "record declarations on")
     access.check_may_declare(member, application)
     return _record(officer, member, application, kind, description)
 
@@ -108,6 +115,9 @@ def record_for_member(officer: User, member: User, application: Application, kin
 def waive(officer: User, declaration: Declaration, reason: str | None) -> Declaration:
     """Agree that a declared interest is not a conflict (e.g. "I once attended their event")."""
     _check_officer(officer)
+    check_officer_may_act(officer, declaration.application, "waive conflicts on")
+    if belongs_or_belonged(declaration.user, declaration.application):
+        raise NotAllowed(IN_THE_GROUP)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput({"reason": "Enter why this interest is not a conflict"})

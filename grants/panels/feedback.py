@@ -4,7 +4,8 @@ The officer starts each group's feedback from the panel's comments, grouped by c
 with a panellist's name, edits it, then releases every decision at once. Release is when each
 application moves to its outcome and each group is emailed its own decision and feedback (built
 from that one decision, so a bulk release cannot mix messages up). Groups without email get a
-printable letter. The group then sees the outcome on its application page.
+printable letter. The group then sees the outcome on its application page. An officer's own
+groups' decisions (grants.panels.conflicts) are left for a colleague to write and release.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from grants.extensions import db
 from grants.funds.models import Criterion
 from grants.organisations.models import Organisation
 from grants.panels import decision_history, meetings
+from grants.panels.conflicts import check_officer_may_act, officer_conflicted_ids
 from grants.panels.declarations import counting_filter
 from grants.panels.meeting_models import Decision
 from grants.panels.models import Panel, Score, ScoreSheet
@@ -36,6 +38,10 @@ from grants.transaction import claim
 
 FEEDBACK_MAX_LENGTH = 10_000
 NOTHING_TO_RELEASE = "Every decision has already been released"
+LEFT_FOR_COLLEAGUE = (
+    "The decisions still to release are on applications of groups you belong to, or have belonged"
+    " to since they applied: another programme officer must release them"
+)
 
 # Later domains (awards) act on each released decision in the same transaction, so a decision
 # and what follows from it (an award ready to prepare) commit together or not at all.
@@ -81,6 +87,7 @@ def draft_feedback(application: Application) -> str:
 
 def save_feedback(actor: User, decision: Decision, text: str | None) -> Decision:
     meetings.check_officer(actor)
+    check_officer_may_act(actor, decision.application, "write the feedback on")
     if decision.is_released:
         raise DomainError("The decision has been released, so its feedback cannot change")
     text = (text or "").strip()
@@ -164,7 +171,9 @@ def release(actor: User, panel: Panel, *, link_for) -> list[Decision]:
     its group. Every one needs feedback first. Releasing twice (a double click) tells nobody
     twice: each decision is claimed while still unreleased, and a lost claim is skipped."""
     meetings.check_officer(actor)
-    pending = [d for d in round_decisions(panel) if can_release(d)]
+    releasable, pending = _releasable_by(actor, panel)
+    if releasable and not pending:
+        raise DomainError(LEFT_FOR_COLLEAGUE)
     if not pending:
         raise DomainError(NOTHING_TO_RELEASE)
     problems = release_blockers(pending)
@@ -218,8 +227,18 @@ class ReleasePlan:
     blockers: list[str]
 
 
-def release_plan(panel: Panel) -> ReleasePlan:
-    pending = [d for d in round_decisions(panel) if can_release(d)]
+def _releasable_by(actor: User, panel: Panel) -> tuple[list[Decision], list[Decision]]:
+    """The round's decisions still to release, and those of them this officer may release (not
+    their own groups' applications: a colleague releases those)."""
+    own = officer_conflicted_ids(actor, panel.round_id)
+    releasable = [d for d in round_decisions(panel) if can_release(d)]
+    return releasable, [d for d in releasable if d.application_id not in own]
+
+
+def release_plan(actor: User, panel: Panel) -> ReleasePlan:
+    """What releasing would do if this officer confirmed now: the same decisions, counted the
+    same way, as ``release`` then acts on."""
+    _, pending = _releasable_by(actor, panel)
     emailed = sum(1 for d in pending if d.application.organisation.contact_email_address)
     return ReleasePlan(
         pending=pending,

@@ -16,6 +16,7 @@ from grants.formatting import pluralise
 from grants.funds.models import Round
 from grants.panels import (
     addenda,
+    conflicts,
     decision_history,
     decisions,
     equity,
@@ -89,6 +90,7 @@ def show(round_id: int):
         decide_href=url_for(".decide", round_id=panel.round_id, application_id=0).removesuffix("0"),
         method_form=RankingMethodForm(data={"method": panel.ranking_method.value}),
         record_documents=addenda.documents_of(panel),
+        own_group_ids=conflicts.officer_conflicted_ids(current_user, panel.round_id),
     )
 
 
@@ -236,6 +238,7 @@ def _application_page(panel, application, *, decision_form=None, moderate_form=N
 def decide(round_id: int, application_id: int):
     panel = _panel(round_id)
     application = decisions.application_of(panel, application_id)
+    conflicts.check_officer_may_act(current_user, application, "moderate and decide")
     form = _decision_form(DecisionForm())
     if form.is_submitted():
         reason_id = form.decline_reason.data or ""
@@ -281,6 +284,7 @@ def _add_rule_errors(form: DecisionForm, application, choice: DecisionInput) -> 
 def moderate(round_id: int, application_id: int):
     panel = _panel(round_id)
     application = decisions.application_of(panel, application_id)
+    conflicts.check_officer_may_act(current_user, application, "moderate the score of")
     form = ModerateForm()
     if form.validate_on_submit():
         try:
@@ -327,6 +331,7 @@ def feedback_list(round_id: int):
         decisions=round_decisions,
         pending=[d for d in round_decisions if feedback.can_release(d)],
         letters=feedback.letters_to_print(panel),
+        own_group_ids=conflicts.officer_conflicted_ids(current_user, panel.round_id),
     )
 
 
@@ -337,6 +342,7 @@ def feedback_list(round_id: int):
 def edit_feedback(round_id: int, application_id: int):
     panel = _panel(round_id)
     decision = _decision(panel, application_id)
+    conflicts.check_officer_may_act(current_user, decision.application, "write the feedback on")
     form = FeedbackForm(
         data={"feedback": decision.feedback or feedback.draft_feedback(decision.application)}
     )
@@ -366,7 +372,7 @@ def release(round_id: int):
         except DomainError as error:
             flash_refusal(error)
         return redirect(url_for(".feedback_list", round_id=round_id))
-    plan = feedback.release_plan(panel)
+    plan = feedback.release_plan(current_user, panel)
     if not plan.pending:
         flash(feedback.NOTHING_TO_RELEASE, "information")
         return redirect(url_for(".feedback_list", round_id=round_id))
@@ -378,6 +384,7 @@ def release(round_id: int):
 def letter(round_id: int, application_id: int):
     panel = _panel(round_id)
     decision = _decision(panel, application_id)
+    conflicts.check_officer_may_act(current_user, decision.application, "send the letter for")
     if not decision.is_released:
         raise NotFound("Release the decision before printing its letter")
     return render_template(

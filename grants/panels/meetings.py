@@ -24,6 +24,7 @@ from grants.extensions import db
 from grants.funds.models import Criterion
 from grants.organisations.models import Organisation
 from grants.panels import aggregation
+from grants.panels.conflicts import check_officer_may_act
 from grants.panels.declarations import counting_filter
 from grants.panels.meeting_models import Decision, Meeting, MeetingAttendance, ModeratedScore
 from grants.panels.models import Panel, PanelProfile, PanelSeat, RankingMethod, Score, ScoreSheet
@@ -228,6 +229,7 @@ def choose_ranking_method(actor: User, panel: Panel, method: str | RankingMethod
 def moderate(actor: User, application: Application, score: int | None, reason: str | None):
     """Store a score agreed in discussion beside the originals, which never change."""
     check_officer(actor)
+    check_officer_may_act(actor, application, "moderate the score of")
     if application.status not in PANEL_STARTED:
         raise DomainError("Only an application with the panel can have a moderated score")
     check_open(

@@ -25,7 +25,7 @@ from grants.applications.models import Application
 from grants.errors import DomainError, InvalidInput, add_to_form, flash_refusal
 from grants.extensions import db
 from grants.funds.models import Round
-from grants.panels import access, blind, declarations, freeze, pack, scoring, services
+from grants.panels import access, blind, conflicts, declarations, freeze, pack, scoring, services
 from grants.panels.member_forms import (
     DeclarationForm,
     MemberDeclarationForm,
@@ -266,6 +266,9 @@ def _member_choices(round_: Round):
 def _member_form(round_: Round, formdata=...) -> MemberDeclarationForm:
     form = MemberDeclarationForm() if formdata is ... else MemberDeclarationForm(formdata=formdata)
     form.member.choices, form.application.choices = _member_choices(round_)
+    # The officer's own groups' applications are a colleague's to record declarations on.
+    own = {str(i) for i in conflicts.officer_conflicted_ids(current_user, round_.id)}
+    form.application.choices = [c for c in form.application.choices if c[0] not in own]
     return form
 
 
@@ -278,6 +281,7 @@ def _register_page(round_, member_form=None):
         member_form=member_form or _member_form(round_, formdata=None),
         waive_form=ReasonForm(formdata=None, prefix="waive"),
         frozen=freeze.frozen_ids(round_.id),
+        own_group_ids=conflicts.officer_conflicted_ids(current_user, round_.id),
     )
 
 
@@ -329,6 +333,7 @@ def register_csv(round_id: int):
 @requires(OFFICER)
 def waive(declaration_id: int):
     declaration = db.session.get(Declaration, declaration_id) or abort(404)
+    conflicts.check_officer_may_act(current_user, declaration.application, "waive conflicts on")
     round_ = declaration.application.round
     form = ReasonForm(prefix="waive")
     if form.validate_on_submit():
@@ -350,6 +355,7 @@ def waive(declaration_id: int):
 def paper(application_id: int, user_id: int):
     """An officer types in a member's paper scores; the sheet records who entered them."""
     application = access.load(application_id)
+    conflicts.check_officer_may_act(current_user, application, "enter scores for")
     member = _user(user_id)
     access.check_may_open(member, application)
     criteria = scoring.criteria_of(application)
@@ -363,6 +369,7 @@ def paper(application_id: int, user_id: int):
 @requires(OFFICER)
 def reopen(sheet_id: int):
     sheet = db.session.get(ScoreSheet, sheet_id) or abort(404)
+    conflicts.check_officer_may_act(current_user, sheet.application, "reopen scores for")
     form = ReasonForm(prefix="reopen")
     if form.validate_on_submit():
         try:

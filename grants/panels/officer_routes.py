@@ -15,7 +15,7 @@ from grants.extensions import db
 from grants.funds.models import Round
 from grants.numbers import whole_number
 from grants.pagination import page_of, paginate
-from grants.panels import assignment, composition, fairness, services
+from grants.panels import assignment, composition, conflicts, fairness, services
 from grants.panels.forms import (
     AddMemberForm,
     AssignForm,
@@ -247,6 +247,7 @@ def applications(round_id: int, assign_form: AssignForm | None = None):
         page=page_of(sorted(progress.applications, key=lambda p: not p.below_minimum)),
         move_form=ConfirmForm(),
         assign_form=assign_form or AssignForm(formdata=None),
+        own_group_ids=conflicts.officer_conflicted_ids(current_user, panel.round_id),
     )
 
 
@@ -259,6 +260,7 @@ def _to_applications(panel: Panel, anchor: str | None = None):
 def move(round_id: int, application_id: int):
     panel = _panel(round_id)
     application = services.application_of(panel.round, application_id)
+    conflicts.check_officer_may_act(current_user, application, "send to the panel")
     if ConfirmForm().validate_on_submit():
         try:
             services.move_to_panel(current_user, panel, application)
@@ -296,6 +298,12 @@ def assign(round_id: int):
             if result.conflicts_recorded:
                 message += f"; {result.conflicts_recorded} conflicts recorded (members of the applying group)"
             flash(message, "success")
+            if result.left_for_colleague:
+                flash(
+                    f"{result.left_for_colleague} applications of groups you belong to, or have"
+                    " belonged to since they applied, were left for another programme officer"
+                    " to assign"
+                )
             if result.short:
                 flash(
                     f"{len(result.short)} applications still have fewer than "
@@ -311,6 +319,9 @@ def assign(round_id: int):
 @requires(OFFICER)
 def reassign(round_id: int, application_id: int):
     panel = _panel(round_id)
+    conflicts.check_officer_may_act(
+        current_user, services.application_of(panel.round, application_id), "assign"
+    )
     row = next(
         (p for p in assignment.progress(panel).applications if p.application.id == application_id),
         None,

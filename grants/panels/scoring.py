@@ -25,6 +25,7 @@ from grants.extensions import db
 from grants.funds import locks
 from grants.funds.models import Criterion, Round
 from grants.panels import access, aggregation, blind, freeze
+from grants.panels.conflicts import check_officer_may_act
 from grants.panels.declarations import counting_filter
 from grants.panels.models import (
     Assignment,
@@ -64,6 +65,8 @@ def _check_may_score(actor: User, member: User, application: Application, sheet)
     on_paper = actor.id != member.id
     if on_paper and not actor.can(Permission.MANAGE_PANELS):
         raise NotAllowed("Only programme officers can enter scores for a panel member")
+    if on_paper:
+        check_officer_may_act(actor, application, "enter scores for")
     if not on_paper and not member.can(Permission.SCORE_APPLICATIONS):
         raise NotAllowed("Only panel members can score applications")
     access.check_may_open(member, application)
@@ -178,6 +181,7 @@ def reopen(officer: User, sheet: ScoreSheet, reason: str | None, link: str | Non
     The member is told by email, in words that keep a blind round blind."""
     if not officer.can(Permission.MANAGE_PANELS):
         raise NotAllowed("Only programme officers can reopen scores")
+    check_officer_may_act(officer, sheet.application, "reopen scores for")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput({"reason": "Enter why these scores are being reopened"})

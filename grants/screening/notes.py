@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from grants import audit
 from grants.accounts.models import User
+from grants.applications.conflicts import check_no_conflict
 from grants.applications.models import Application
 from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
@@ -20,6 +21,7 @@ def add_note(actor: User, application: Application, body: str) -> StaffNote:
     """A private note for colleagues. Audited like every other change; never shown to applicants."""
     if not actor.is_staff:
         raise NotAllowed("Only staff can add notes to an application")
+    check_no_conflict(actor, application, "add notes to")
     body = (body or "").strip()
     if not body:
         raise DomainError("Enter the note", field="body")

@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from grants.applications import access as applications_access
 from grants.applications import revisions
+from grants.applications.conflicts import own_group_conflict
 from grants.applications.models import Application
 from grants.applications.services import accepting_submissions
 from grants.errors import DomainError, add_to_form
@@ -117,6 +118,8 @@ def _render(application: Application, failed=None, **forms):
         ],
         accepting=accepting_submissions(application),
         conflict=access.screening_conflict(current_user, application),
+        extension_conflict=access.extension_conflict(current_user, application),
+        own_group=own_group_conflict(current_user, application, "add notes to"),
         how_it_reached_us=assisted_entry.HOW_IT_REACHED_US,
         checklist_labels=checks.CHECKLIST_LABELS,
     )
@@ -132,6 +135,7 @@ def show(application_id: int):
 @requires(SCREENER)
 def add_note(application_id: int):
     application = _load(application_id)
+    access.check_no_own_group(current_user, application, "add notes to")
     form = NoteForm(prefix="note")
     if form.validate_on_submit():
         try:
@@ -148,6 +152,7 @@ def add_note(application_id: int):
 @requires(SCREENER)
 def check(application_id: int):
     application = _load(application_id)
+    access.check_no_own_group(current_user, application, "screen")
     form = EligibilityForm(prefix="check")
     if form.validate_on_submit():
         checklist, waivers = form.checklist_answers()
@@ -173,6 +178,7 @@ def check(application_id: int):
 @requires(SCREENER)
 def correct(application_id: int):
     application = _load(application_id)
+    access.check_no_own_group(current_user, application, "correct the outcome of")
     form = _correction_form(application, request.form)
     if form.validate_on_submit():
         checklist, waivers = form.checklist_answers()
@@ -201,6 +207,7 @@ def correct(application_id: int):
 @requires(SCREENER)
 def extend(application_id: int):
     application = _load(application_id)
+    access.check_may_extend(current_user, application)
     form = ExtensionForm(prefix="extension")
     if form.validate_on_submit():
         try:
@@ -256,7 +263,10 @@ def _after_assisted_start(application: Application):
     """Straight on to the task list, unless the round has closed and the draft needs more time."""
     group = application.organisation.name
     if not accepting_submissions(application):
-        flash(f"Started for {group}. The round has closed: give it more time before it can be sent")
+        flash(
+            f"Started for {group}. The round has closed: another programme officer must give it"
+            " more time before it can be sent"
+        )
         return redirect(url_for(".show", application_id=application.id, _anchor="extension"))
     flash(f"Application started for {group}. Enter their answers section by section", "success")
     return redirect(url_for("applications.task_list", application_id=application.id))

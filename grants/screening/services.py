@@ -26,9 +26,8 @@ from grants.applications.states import (
 )
 from grants.clock import LocalTimeError, parse_time, uk_to_utc, utcnow
 from grants.email import queue_email
-from grants.errors import DomainError, InvalidInput, NotAllowed
+from grants.errors import DomainError, InvalidInput
 from grants.extensions import db
-from grants.permissions import Permission
 from grants.screening import access
 from grants.screening.checks import CHECKLIST_LABELS
 from grants.screening.models import EligibilityCheck, ScreeningOutcome
@@ -273,8 +272,7 @@ def grant_extension(
     actor: User, application: Application, *, until: datetime, reason: str
 ) -> Application:
     """A documented extension lets one draft be sent after the round has closed."""
-    if not actor.can(Permission.SCREEN_APPLICATIONS):
-        raise NotAllowed("Only programme officers can extend a deadline")
+    access.check_may_extend(actor, application)
     if not application.is_draft:
         raise DomainError("Only a draft application can be given more time")
     if not reason.strip():

@@ -8,6 +8,7 @@ from grants.applications import answers, sections, services, waivers
 from grants.applications.models import SUPPORTING_DOCUMENTS, Application, DocumentKind
 from grants.applications.states import ApplicationStatus as S
 from grants.audit import AuditEvent
+from grants.clock import utcnow
 from grants.errors import DomainError, NotAllowed
 from grants.extensions import db
 from grants.organisations.models import Membership
@@ -147,3 +148,29 @@ def test_an_officer_cannot_waive_on_a_groups_own_online_application(client, offi
     )
     assert response.status_code == 302 and response.headers["Location"].endswith("/view")
     assert db.session.get(Application, online.id).document_waivers == []
+
+
+def test_an_officer_who_left_the_group_after_it_applied_waives_nothing(client, officer, assisted):
+    """Belonging to the group at any time since the application was made is enough to keep an
+    officer from waiving its documents, on the page and in the service."""
+    db.session.add(
+        Membership(
+            organisation_id=assisted.organisation_id,
+            user_id=officer.id,
+            joined_at=assisted.created_at,
+            ended_at=utcnow(),
+        )
+    )
+    db.session.flush()
+    assert not waivers.may_waive(officer, assisted)
+    with pytest.raises(NotAllowed, match="must waive documents for this application"):
+        waivers.waive(officer, assisted, POLICY, "No written policy")
+    sign_in(client, officer)
+    path = f"/applications/{assisted.id}/documents/{POLICY.value}/waive"
+    for response in (client.get(path), client.post(path, data={"reason": "No policy"})):
+        assert response.status_code == 403
+        assert "You belong to" in response.get_data(as_text=True)
+    removed = client.post(f"/applications/{assisted.id}/documents/{POLICY.value}/waiver/remove")
+    assert removed.status_code == 403
+    db.session.expire_all()
+    assert assisted.waiver_for(POLICY) is None

@@ -128,7 +128,7 @@ def test_a_member_of_the_applying_group_is_never_assigned_and_the_conflict_is_re
     declaration = db.session.scalar(select(Declaration))
     assert (declaration.application_id, declaration.user_id) == (applications[0].id, insider.id)
     assert declaration.kind == InterestKind.GROUP_MEMBER
-    assert declaration.description == "Member of the applying group"
+    assert declaration.description == "Member of the applying group (recorded automatically)"
     assert declaration.recorded_by_id is None
     assert [a.id for a in result.short] == [applications[0].id]
     # Running it again records nothing twice.

@@ -166,7 +166,17 @@ def test_a_paper_form_for_a_closed_round_goes_to_the_extension(client, officer, 
     application = db.session.scalar(select(Application))
     assert response.location == f"/screening/{application.id}#extension"
     page = client.get(response.location)
-    assert "The round has closed: give it more time" in page.get_data(as_text=True)
+    text = page.get_data(as_text=True)
+    assert "The round has closed: another programme officer must give it more time" in text
+    # The officer who typed it in does not extend it: a colleague checks it arrived in time.
+    assert (
+        "another programme officer must give it more time"
+        in soup_of(page)
+        .find(id="extension")
+        .find_next("div", class_="govuk-warning-text")
+        .get_text()
+    )
+    assert not soup_of(page).select("form[action$='/extension']")
 
 
 def test_the_assisted_list_shows_officers_drafts_and_overdue_drafts_only(

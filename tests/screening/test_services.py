@@ -224,3 +224,53 @@ def test_the_screening_outcome_is_stored_as_before():
         "more_information",
     ]
     assert ScreeningOutcome.MORE_INFORMATION.moves_to == S.MORE_INFORMATION_REQUESTED
+
+
+@pytest.mark.parametrize("how", ["now", "since"])
+def test_an_officer_in_the_group_gives_its_draft_no_more_time(client, how):
+    """A draft of their own group (now, or since it was made) gets no extension from them, on
+    the page or by a crafted POST."""
+    application = start_application()
+    officer = make_user(Role.PROGRAMME_OFFICER)
+    membership = Membership(organisation_id=application.organisation_id, user_id=officer.id)
+    if how == "since":
+        membership.joined_at = application.created_at - timedelta(days=30)
+        membership.ended_at = utcnow()
+    db.session.add(membership)
+    db.session.flush()
+    until = utcnow() + timedelta(days=3)
+    with pytest.raises(NotAllowed, match="another programme officer must give more time to"):
+        screening.grant_extension(officer, application, until=until, reason="Posted in time")
+    sign_in(client, officer)
+    page = soup_of(client.get(f"/screening/{application.id}"))
+    assert page.find(id="extension") and not page.select("form[action$='/extension']")
+    assert not page.select("form[action$='/notes']")
+    posted = client.post(
+        f"/screening/{application.id}/extension",
+        data={"extension-reason": "Posted in time", "extension-time": "17:00"},
+    )
+    assert posted.status_code == 403
+    assert "must give more time to this application" in posted.get_data(as_text=True)
+    assert (
+        client.post(f"/screening/{application.id}/notes", data={"note-body": "Hi"}).status_code
+        == 403
+    )
+    db.session.expire_all()
+    assert application.extension_until is None
+    screening.grant_extension(
+        make_user(Role.PROGRAMME_OFFICER), application, until=until, reason="Posted in time"
+    )
+    assert application.extension_until is not None
+
+
+def test_the_officer_who_entered_a_draft_does_not_give_it_more_time():
+    entered_by = make_user(Role.PROGRAMME_OFFICER)
+    application = assisted_application(entered_by)
+    until = utcnow() + timedelta(days=3)
+    with pytest.raises(NotAllowed, match="You entered this application"):
+        screening.grant_extension(entered_by, application, until=until, reason="Paper form")
+    assert application.extension_until is None
+    screening.grant_extension(
+        make_user(Role.PROGRAMME_OFFICER), application, until=until, reason="Paper form"
+    )
+    assert application.extension_until is not None
