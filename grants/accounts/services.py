@@ -11,7 +11,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
-from grants import audit
+from grants import audit, transaction
 from grants.accounts import throttle
 from grants.accounts.confirmation import mark_email_proven, send_confirmation
 from grants.accounts.models import User, UserRole, new_session_token
@@ -237,6 +237,8 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def reset_password(token: str, new_password: str) -> User:
+    """Set the new password and, once that has committed, lift any lock on the account: the
+    reset link proves the mailbox, so a lock someone else caused no longer keeps its owner out."""
     user = user_for_reset_token(token)
     if user is None:
         raise DomainError("This link has expired or has already been used", field="token")
@@ -246,6 +248,8 @@ def reset_password(token: str, new_password: str) -> User:
     audit.record(user, "user.password_reset", user)
     mark_email_proven(user)  # the reset link was emailed to them
     db.session.flush()
+    email = user.email
+    transaction.after_commit(lambda: throttle.lift_account_lock(email))
     return user
 
 
