@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from grants import audit, invitations, transaction
+from grants import audit, invitations, single_line, transaction
 from grants.accounts.models import User
 from grants.accounts.services import LinkBuilder, normalise_email
 from grants.clock import utcnow
@@ -153,6 +153,7 @@ def apply_details(details: GroupDetails, organisation: Organisation) -> None:
         society_number=details.society_number,
     )
     errors.update(number_errors)
+    errors.update(_line_breaks(details))
     if errors:
         raise InvalidInput(errors)
     organisation.name = details.name.strip()
@@ -164,6 +165,20 @@ def apply_details(details: GroupDetails, organisation: Organisation) -> None:
     organisation.town = details.town.strip()
     for field, value in numbers.items():
         setattr(organisation, field, value)
+
+
+def _line_breaks(details: GroupDetails) -> dict[str, str]:
+    """Names and addresses are single lines, however they arrive (demo data, imports)."""
+    fields = {
+        "name": "Group name",
+        "address_line_1": "Address line 1",
+        "address_line_2": "Address line 2",
+        "town": "Town or city",
+    }
+    found = {
+        name: single_line.problem(what, getattr(details, name)) for name, what in fields.items()
+    }
+    return {name: message for name, message in found.items() if message}
 
 
 def create_group(actor: User, details: GroupDetails) -> Organisation:
@@ -282,7 +297,7 @@ def _join(person: User, invitation: GroupInvitation) -> None:
     for member in members:
         queue_email(
             member.email,
-            f"{person.full_name} has joined {organisation.name}",
+            "Someone has joined your group",
             "member_joined",
             member=member,
             joined=person,
@@ -353,7 +368,7 @@ def remove_member(actor: User, organisation: Organisation, membership_id: int) -
     if removed.id != actor.id:
         queue_email(
             removed.email,
-            f"You have been removed from {organisation.name}",
+            "You have been removed from a group",
             "member_removed",
             removed=removed,
             actor=actor,
