@@ -129,10 +129,17 @@ def test_single_line_cleans_a_value_to_one_line():
 
 def test_services_refuse_names_that_did_not_come_through_a_form():
     from grants.accounts import services as accounts
-    from tests.factories import PASSWORD
+    from grants.permissions import Role
+    from tests.factories import PASSWORD, make_group, make_user
 
     with pytest.raises(InvalidInput, match="Full name must not contain line breaks"):
         accounts.create_user(email="cli@example.org", full_name="Ann\r\nBcc: x", password=PASSWORD)
+    person = make_user()
+    with pytest.raises(InvalidInput, match="Who they represent must not contain line breaks"):
+        accounts.set_roles(make_user(Role.ADMIN), person, set(), representing="Young\nperson")
+    with pytest.raises(InvalidInput) as refused:
+        make_group(person, name="Pemberton\r\nAllotments", town="Wigan\t")
+    assert set(refused.value.errors) == {"name", "town"}
 
 
 def test_form_classes_are_all_checked():

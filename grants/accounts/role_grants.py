@@ -89,7 +89,7 @@ def propose(
     db.session.add(grant)
     db.session.flush()
     audit.record(actor, "role_grant.proposed", grant, after=grant.audit_view())
-    for admin in _other_admins(actor, user):
+    for admin in _other_admins(actor, user, invitation):
         queue_email(
             admin.email,
             "A role is waiting for your confirmation",
@@ -145,6 +145,18 @@ def grant_of(invitation: Invitation) -> RoleGrant | None:
     return db.session.scalar(select(RoleGrant).where(RoleGrant.invitation_id == invitation.id))
 
 
+def held_back_ids(invitation_ids: Iterable[int]) -> set[int]:
+    """Of these invitations, those waiting for a second admin (or refused), in one query."""
+    return set(
+        db.session.scalars(
+            select(RoleGrant.invitation_id).where(
+                RoleGrant.invitation_id.in_(list(invitation_ids)),
+                RoleGrant.status.not_in(list(IN_EFFECT)),
+            )
+        )
+    )
+
+
 def is_held_back(invitation: Invitation) -> bool:
     """The invitation waits for a second admin (or was refused): its link must not work."""
     grant = grant_of(invitation)
@@ -190,10 +202,16 @@ def _active_with_roles(roles: Iterable[Role]):
     )
 
 
-def _other_admins(actor: User, grantee: User | None) -> list[User]:
+def _other_admins(actor: User, grantee: User | None, invitation: Invitation | None) -> list[User]:
     """Admins who could confirm: not the proposer, not the person given the role."""
-    skip = {actor.id, grantee.id if grantee else None}
-    return [u for u in db.session.scalars(_active_with_roles({Role.ADMIN})) if u.id not in skip]
+    admins = db.session.scalars(_active_with_roles({Role.ADMIN}))
+    return [
+        admin
+        for admin in admins
+        if admin.id != actor.id
+        and not (grantee is not None and admin.id == grantee.id)
+        and not (invitation is not None and admin.email == invitation.email)
+    ]
 
 
 def _watchers(also: User | None) -> list[User]:

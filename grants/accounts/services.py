@@ -291,13 +291,13 @@ def set_roles(
         raise NotAllowed(
             "You cannot remove the last admin. Make someone else an admin first", field="roles"
         )
+    single_line.check(representing=("Who they represent", representing))
     before = user.audit_view()
     added, removed = wanted - set(user.roles), set(user.roles) - wanted
     added -= role_grants.hold_back(actor, user, added)
     for role in removed:
         user.roles.discard(role)
     user.roles.update(added)
-    single_line.check(representing=("Who they represent", representing))
     user.representing = (representing or "").strip() or None
     if added or removed:
         user.session_token = new_session_token()

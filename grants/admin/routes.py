@@ -70,7 +70,8 @@ def invite():
 def invitations():
     """Invitations nobody has accepted or revoked yet, to send again or revoke."""
     page = paginate(staff_invitations.pending_invitations_query())
-    return render_template("admin/invitations.html", page=page)
+    held = role_grants.held_back_ids(invitation.id for invitation in page.items)
+    return render_template("admin/invitations.html", page=page, held=held)
 
 
 @bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])

@@ -232,7 +232,10 @@ def test_inviting_through_the_page_says_the_invitation_waits(client, admins, out
     text_ = soup_of(client.get("/admin/role-grants")).get_text(" ", strip=True)
     assert "We will send the invitation to alias@example.org once they do" in text_
     invitation = db.session.scalar(select(Invitation))
-    response = client.post(f"/admin/invitations/{invitation.id}/resend")
+    listed = soup_of(client.get("/admin/invitations"))
+    assert "Waiting for another admin" in listed.get_text(" ", strip=True)
+    assert not listed.select("form[action$='/resend']")
+    response = client.post(f"/admin/invitations/{invitation.id}/resend")  # forged anyway
     assert response.status_code == 302
     transaction.commit()
     assert not [m for m in outbox if m.to == ["alias@example.org"]]

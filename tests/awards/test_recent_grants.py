@@ -116,3 +116,22 @@ def test_an_alias_cannot_decide_the_granters_variations(one_admin, outbox):
     with pytest.raises(NotAllowed, match="less than 7 days ago"):
         variations.reject(alias, variation)
     variations.approve(finance_officer(), variation, link="https://example.org/awards/1")
+
+
+def test_the_approve_button_explains_the_refusal(client, one_admin, outbox):
+    from tests.checks import soup_of
+    from tests.factories import sign_in
+
+    ready = ready_award()
+    boss = make_user(Role.ADMIN, Role.FINANCE_OFFICER)
+    _invitation, tokens = _invite_alias(boss)
+    alias = _accept(tokens)
+    payment = ready.award.payments[0]
+    payments.raise_payment(boss, payment)
+    sign_in(client, alias)
+    response = client.post(f"/payments/{payment.id}/approve")
+    assert response.status_code == 302
+    page = soup_of(client.get(response.headers["Location"])).get_text(" ", strip=True)
+    assert "gave you your finance role less than 7 days ago" in page
+    db.session.expire_all()
+    assert payment.status == PaymentStatus.RAISED
