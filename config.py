@@ -94,6 +94,9 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", SERVICE_EMAIL)
     MAIL_BACKEND = None  # chosen when the app starts: "smtp" with a MAIL_SERVER, else "file"
     MAIL_FILE_PATH = os.environ.get("MAIL_OUTBOX", str(INSTANCE / "outbox"))
+    # A message that fails this many times is no longer retried by `flask deliver-email`; admins
+    # see it under "Undelivered email", with its last error, and can try again.
+    EMAIL_MAX_ATTEMPTS = _env_int("EMAIL_MAX_ATTEMPTS", 5)
 
     # Uploads live outside the web root; point UPLOAD_FOLDER at persistent storage in production.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
@@ -102,6 +105,17 @@ class Config:
     # The largest request Flask accepts at all (a recording plus the rest of the form).
     MAX_CONTENT_LENGTH = MAX_RECORDING_BYTES + 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+
+    # Granting a finance or admin role is proposed by one admin and confirmed by another. A
+    # deployment with a single admin may turn this off: grants then take effect at once and every
+    # finance officer, bank-details viewer and admin is emailed about each one.
+    TWO_PERSON_ROLE_GRANTS = os.environ.get(
+        "TWO_PERSON_ROLE_GRANTS", "true"
+    ).strip().lower() not in (
+        "0",
+        "false",
+        "no",
+    )
 
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 60 * 60)
     INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 7)

@@ -6,9 +6,10 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
-from wtforms import DateField, IntegerField, StringField, SubmitField
+from wtforms import DateField, IntegerField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
 
+from grants import single_line
 from grants.money import MoneyError, format_pence, parse_pounds
 from grants.numbers import whole_number
 
@@ -24,7 +25,44 @@ def strip_bidi_controls(value):
     return value.translate(BIDI_CONTROLS) if isinstance(value, str) else value
 
 
-class BaseForm(FlaskForm):
+def is_single_line(field) -> bool:
+    """A one-line text answer. Text areas may hold line breaks; a password is never shown,
+    sent or stored as typed, so whatever a password manager put in it stays its owner's."""
+    return isinstance(field, StringField) and not isinstance(field, TextAreaField | PasswordField)
+
+
+def _what_it_is(field) -> str:
+    """How an error names the field: its label, or "Your answer" for a question (a round's own
+    questions are labelled with the whole question)."""
+    label = str(field.label.text or "").strip()
+    if not label or label.endswith("?") or len(label) > 60:
+        return "Your answer"
+    return label
+
+
+def refuse_control_characters(form, field) -> None:
+    """A validator for every single-line field: no line break, tab or other control character
+    (see :mod:`grants.single_line`). Fields that parse their answer (amounts, times) have their
+    own message for anything that is not one."""
+    if isinstance(field.data, str):
+        message = single_line.problem(_what_it_is(field), field.data)
+        if message:
+            raise StopValidation(message)
+
+
+class SingleLineChecks:
+    """Mixed into every form: each single-line field refuses control characters, so no form can
+    forget to (``tests/test_single_line.py`` walks every form class to prove it)."""
+
+    def validate(self, extra_validators=None):
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if is_single_line(field):
+                extra.setdefault(name, []).append(refuse_control_characters)
+        return super().validate(extra_validators=extra)
+
+
+class BaseForm(SingleLineChecks, FlaskForm):
     """A CSRF-protected form whose errors feed base.html's single error summary."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -1,6 +1,6 @@
 """Every model, imported in one place so migrations and the app always see the whole schema."""
 
-from grants.accounts.models import Invitation, User
+from grants.accounts.models import Invitation, RoleGrant, User
 from grants.applications.models import (
     Answer,
     Application,
@@ -97,6 +97,7 @@ __all__ = [
     "RemovalRequest",
     "ReportDue",
     "Revision",
+    "RoleGrant",
     "Round",
     "Score",
     "ScoreSheet",

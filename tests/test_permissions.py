@@ -71,6 +71,8 @@ MATRIX = {
     "admin.audit_log": ("/admin/audit", ADMIN),
     "admin.invitations": ("/admin/invitations", ADMIN),
     "admin.deactivate": ("/admin/users/{user}/deactivate", ADMIN),
+    "admin.role_grants_waiting": ("/admin/role-grants", ADMIN),
+    "admin.undelivered_email": ("/admin/undelivered-email", ADMIN),
     "applications.index": ("/applications/", SIGNED_IN),
     "funds.index": ("/funds/", OFFICER),
     "funds.edit_fund": ("/funds/{fund}/edit", OFFICER),
@@ -113,6 +115,9 @@ NOT_IN_MATRIX = {
     "admin.resend_invitation",  # POST only: tests/admin/test_admin_security.py
     "admin.revoke_invitation",
     "admin.reactivate",
+    "admin.confirm_role_grant",  # POST only: tests/admin/test_role_grants.py
+    "admin.refuse_role_grant",
+    "admin.retry_email",  # POST only: tests/test_email.py
     "organisations.accept",
     "organisations.register_to_join",  # tests/organisations/test_invitation_registration.py
     "organisations.decide_removal",  # POST only: tests/organisations/test_removal_agreement.py

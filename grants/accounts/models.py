@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,6 +16,7 @@ from grants.dbtypes import str_enum
 from grants.extensions import db
 from grants.invitations import InvitationMixin
 from grants.permissions import STAFF_ROLES, Permission, Role, permissions_of
+from grants.statemachine import StateMachine
 
 ROLE_TYPE = str_enum(Role, "role")
 
@@ -129,3 +131,107 @@ class Invitation(InvitationMixin, db.Model):
     role: Mapped[Role | None] = mapped_column(ROLE_TYPE)
 
     invited_by = relationship(User, foreign_keys="Invitation.invited_by_id")
+
+
+class GrantStatus(enum.StrEnum):
+    """Where a grant of a privileged role stands (:mod:`grants.accounts.role_grants`)."""
+
+    PROPOSED = "proposed"  # waits for a second admin
+    CONFIRMED = "confirmed"  # a second admin agreed
+    REFUSED = "refused"  # a second admin said no
+    WITHDRAWN = "withdrawn"  # its proposer took it back, or its invitation was revoked
+    GRANTED_ALONE = "granted_alone"  # two-person grants are turned off: one admin granted it
+
+    @property
+    def label(self) -> str:
+        return {
+            GrantStatus.PROPOSED: "Waiting for another admin",
+            GrantStatus.CONFIRMED: "Confirmed",
+            GrantStatus.REFUSED: "Refused",
+            GrantStatus.WITHDRAWN: "Withdrawn",
+            GrantStatus.GRANTED_ALONE: "Granted by one admin",
+        }[self]
+
+
+class GrantActor(enum.StrEnum):
+    PROPOSER = "proposer"
+    OTHER_ADMIN = "other_admin"  # neither the proposer nor the person given the role
+    SYSTEM = "system"  # the invitation it came with was revoked
+
+
+G = GrantStatus
+GRANTS: StateMachine[GrantStatus, GrantActor] = StateMachine(
+    "A role grant",
+    {
+        (G.PROPOSED, G.CONFIRMED): frozenset({GrantActor.OTHER_ADMIN}),
+        (G.PROPOSED, G.REFUSED): frozenset({GrantActor.OTHER_ADMIN}),
+        (G.PROPOSED, G.WITHDRAWN): frozenset({GrantActor.PROPOSER, GrantActor.SYSTEM}),
+    },
+)
+# Grants through which the person holds, or will hold once they accept the invitation, the role.
+IN_EFFECT = frozenset({G.CONFIRMED, G.GRANTED_ALONE})
+
+
+class RoleGrant(db.Model):
+    """One admin giving someone the finance officer, bank-details viewer or admin role: to an
+    existing account (``user``) or by inviting an address (``invitation``, and ``user`` once it
+    is accepted). Kept for good, so "who gave this person this role, and when" always has an
+    answer (the payment rule on recent grants asks it).
+    """
+
+    __tablename__ = "role_grant"
+    __table_args__ = (
+        CheckConstraint("user_id IS NOT NULL OR invitation_id IS NOT NULL", name="has_grantee"),
+        # Four eyes, in the database too: nobody confirms (or refuses) their own proposal; they
+        # may only withdraw it.
+        CheckConstraint(
+            "status = 'withdrawn' OR decided_by_id IS NULL OR decided_by_id <> proposed_by_id",
+            name="second_admin",
+        ),
+        # One proposal at a time for the same role to the same person.
+        Index(
+            "uq_role_grant_proposed",
+            "user_id",
+            "role",
+            unique=True,
+            sqlite_where=text("status = 'proposed' AND user_id IS NOT NULL"),
+            postgresql_where=text("status = 'proposed' AND user_id IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role: Mapped[Role] = mapped_column(ROLE_TYPE)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id"), unique=True, index=True
+    )
+    status: Mapped[GrantStatus] = mapped_column(str_enum(GrantStatus, "role_grant_status"))
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the person began to hold the role: on confirmation, or when they accepted the
+    # invitation it came with.
+    took_effect_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    invitation: Mapped[Invitation | None] = relationship(foreign_keys=[invitation_id])
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def grantee_label(self) -> str:
+        """Whom it is for: the person, or the address invited."""
+        if self.user is not None:
+            return f"{self.user.full_name} ({self.user.email})"
+        return self.invitation.email if self.invitation else ""
+
+    def audit_view(self) -> dict:
+        return {
+            "role": self.role.value,
+            "user_id": self.user_id,
+            "invitation_id": self.invitation_id,
+            "status": self.status.value,
+            "proposed_by_id": self.proposed_by_id,
+            "decided_by_id": self.decided_by_id,
+        }

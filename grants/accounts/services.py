@@ -11,8 +11,8 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
-from grants import audit
-from grants.accounts import throttle
+from grants import audit, single_line, transaction
+from grants.accounts import role_grants, throttle
 from grants.accounts.confirmation import mark_email_proven, send_confirmation
 from grants.accounts.models import User, UserRole, new_session_token
 from grants.accounts.passwords import (
@@ -51,6 +51,7 @@ def new_account(
     """``email_proven``: the address is known to be the person's (an emailed link brought them
     here, or an admin made the account), so it needs no confirmation."""
     email = normalise_email(email)
+    single_line.check(full_name=("Full name", full_name))
     if find_by_email(email):
         raise DomainError("An account with this email address already exists", field="email")
     _check_password(password, email=email, full_name=full_name)
@@ -237,6 +238,8 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def reset_password(token: str, new_password: str) -> User:
+    """Set the new password and, once that has committed, lift any lock on the account: the
+    reset link proves the mailbox, so a lock someone else caused no longer keeps its owner out."""
     user = user_for_reset_token(token)
     if user is None:
         raise DomainError("This link has expired or has already been used", field="token")
@@ -246,6 +249,8 @@ def reset_password(token: str, new_password: str) -> User:
     audit.record(user, "user.password_reset", user)
     mark_email_proven(user)  # the reset link was emailed to them
     db.session.flush()
+    email = user.email
+    transaction.after_commit(lambda: throttle.lift_account_lock(email))
     return user
 
 
@@ -263,11 +268,13 @@ def _active_admin_count() -> int:
 def set_roles(
     actor: User, user: User, roles: Iterable[Role], *, representing: str | None = None
 ) -> User:
-    """Grant and remove roles so the person holds exactly ``roles``; note who they represent.
+    """Grant and remove roles so the person holds ``roles``; note who they represent.
 
-    The last active admin keeps the admin role, so the service never locks everyone out of user
-    management. Any change of roles signs the person out everywhere: they sign in again and get
-    exactly their new rights, with no session holding on to the old ones.
+    Adding the finance officer, bank-details viewer or admin role only proposes it, for another
+    admin to confirm (:mod:`grants.accounts.role_grants`); ``role_grants.pending_for(user)`` says
+    what waits. The last active admin keeps the admin role, so the service never locks everyone
+    out of user management. Any change of roles signs the person out everywhere: they sign in
+    again and get exactly their new rights, with no session holding on to the old ones.
     """
     if not actor.can(Permission.MANAGE_USERS):
         raise NotAllowed("Only admins can change someone's roles")
@@ -284,8 +291,10 @@ def set_roles(
         raise NotAllowed(
             "You cannot remove the last admin. Make someone else an admin first", field="roles"
         )
+    single_line.check(representing=("Who they represent", representing))
     before = user.audit_view()
     added, removed = wanted - set(user.roles), set(user.roles) - wanted
+    added -= role_grants.hold_back(actor, user, added)
     for role in removed:
         user.roles.discard(role)
     user.roles.update(added)

@@ -2,7 +2,8 @@
 account from the emailed link, or, when the address already has one, accepts the role signed in.
 
 The admin never changes someone else's account by typing its address. The token, expiry and single
-use come from :mod:`grants.invitations`.
+use come from :mod:`grants.invitations`. An invitation with the finance officer, bank-details viewer
+or admin role is not sent until a second admin confirms it (:mod:`grants.accounts.role_grants`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from grants import audit, invitations
+from grants.accounts import role_grants
 from grants.accounts.confirmation import mark_email_proven
-from grants.accounts.models import Invitation, User, new_session_token
+from grants.accounts.models import IN_EFFECT, Invitation, User, new_session_token
 from grants.accounts.services import (
     LinkBuilder,
     check_manages_users,
@@ -31,7 +33,10 @@ def invite(actor: User, *, email: str, role: Role, link_for: LinkBuilder) -> Inv
 
     When the address already has an account, typing it does not give that account the role: the
     mailbox is sent a link, and the account's owner, signed in as themselves, accepts the role.
+    A privileged role waits for a second admin: until then nothing is sent
+    (``role_grants.is_held_back(invitation)``).
     """
+    check_manages_users(actor)
     email = normalise_email(email)
     invitation = Invitation(email=email, role=role, invited_by_id=actor.id)
     token = invitations.issue(invitation)
@@ -40,7 +45,9 @@ def invite(actor: User, *, email: str, role: Role, link_for: LinkBuilder) -> Inv
         actor, "invitation.created", invitation, after={"email": email, "role": role.value}
     )
     db.session.flush()
-    send_invitation(invitation, link_for(token))
+    grant = role_grants.record_invitation(actor, invitation)
+    if grant is None or grant.status in IN_EFFECT:
+        send_invitation(invitation, link_for(token))
     return invitation
 
 
@@ -80,6 +87,7 @@ def accept_role_invitation(actor: User, token: str) -> User:
     if invitation.role and invitation.role not in actor.roles:
         actor.roles.add(invitation.role)
         actor.session_token = new_session_token()
+    role_grants.invitation_accepted(invitation, actor)
     audit.record(actor, "invitation.accepted", invitation, after={"user_id": actor.id})
     if actor.audit_view() != before:
         audit.record(actor, "user.roles_changed", actor, before=before, after=actor.audit_view())
@@ -88,7 +96,12 @@ def accept_role_invitation(actor: User, token: str) -> User:
 
 
 def open_invitation(token: str) -> Invitation | None:
-    return invitations.find_live(Invitation, token)
+    """The live invitation for this link; none while its role waits for a second admin (the link
+    was never sent, but nothing is taken on trust)."""
+    invitation = invitations.find_live(Invitation, token)
+    if invitation is None or role_grants.is_held_back(invitation):
+        return None
+    return invitation
 
 
 def accept_invitation(token: str, *, full_name: str, password: str) -> User:
@@ -105,6 +118,7 @@ def accept_invitation(token: str, *, full_name: str, password: str) -> User:
         email_proven=True,
     )
     invitations.use(invitation)
+    role_grants.invitation_accepted(invitation, user)
     audit.record(user, "invitation.accepted", invitation, after={"user_id": user.id})
     audit.record(user, "user.registered", user, after=user.audit_view())
     db.session.flush()
@@ -128,6 +142,11 @@ def resend_invitation(actor: User, invitation: Invitation, link_for: LinkBuilder
     check_manages_users(actor)
     if not invitation.is_pending:
         raise DomainError(invitations.NO_LONGER_PENDING)
+    if role_grants.is_held_back(invitation):
+        raise DomainError(
+            "This invitation is sent once another admin confirms its role. See roles waiting "
+            "for confirmation"
+        )
     before = {"expires_at": invitation.expires_at.isoformat()}
     token = invitations.reissue(invitation)
     audit.record(
@@ -147,6 +166,7 @@ def revoke_invitation(actor: User, invitation: Invitation) -> Invitation:
     deactivates that instead)."""
     check_manages_users(actor)
     invitations.revoke(invitation)
+    role_grants.withdraw_with_invitation(actor, invitation)
     audit.record(
         actor,
         "invitation.revoked",

@@ -8,6 +8,9 @@ once per lock), and 50 from one address in 15 minutes stops someone trying many 
 The counts live in the rate limiter's storage (Redis in production), not the database: a refused
 sign-in rolls its request back, and the count must survive that. A moving window means a lock
 lasts the full period after the failures that caused it, whatever the clock says.
+
+A completed password reset lifts the account's lock (:func:`lift_account_lock`): only the owner of
+the mailbox can do that, so whoever keeps failing on purpose cannot keep the owner out for ever.
 """
 
 from __future__ import annotations
@@ -56,3 +59,8 @@ def record_failure(email: str, address: str) -> bool:
     window.hit(_address_limit(), ADDRESS, address)
     counted = window.hit(_account_limit(), ACCOUNT, email)
     return counted and account_locked(email)
+
+
+def lift_account_lock(email: str) -> None:
+    """Forget the account's failed sign-ins (its address's count stays: that one is the guesser's)."""
+    _window().clear(_account_limit(), ACCOUNT, email)

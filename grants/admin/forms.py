@@ -5,10 +5,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovT
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from grants.forms import BaseForm, required, strip_bidi_controls
+from grants.forms import BaseForm, SingleLineChecks, required, strip_bidi_controls
 
 
-class PeopleSearchForm(FlaskForm):
+class PeopleSearchForm(SingleLineChecks, FlaskForm):
     """Search people by part of their name or email address (GET: a search can be bookmarked)."""
 
     class Meta:
@@ -22,7 +22,7 @@ class PeopleSearchForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(SingleLineChecks, FlaskForm):
     """Audit log filters (GET, so a filtered view can be bookmarked and shared). Each matches part
     of the text, ignoring case."""
 

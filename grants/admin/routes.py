@@ -1,4 +1,5 @@
-"""Admin pages: people and roles, staff invitations, closing accounts, the audit log."""
+"""Admin pages: people and roles, staff invitations, roles waiting for a second admin, closing
+accounts, undelivered email, the audit log."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from grants import audit
+from grants import email as outbound
+from grants.accounts import grant_decisions, role_grants, staff_invitations
 from grants.accounts import services as accounts
-from grants.accounts import staff_invitations
 from grants.accounts.forms import InviteForm, RolesForm
 from grants.accounts.models import Invitation, User
+from grants.admin import outbox
 from grants.admin.audit_entries import entries
 from grants.admin.forms import AuditFilterForm, DeactivateForm, PeopleSearchForm
 from grants.errors import DomainError, add_to_form, flash_refusal
@@ -41,7 +44,7 @@ def invite():
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            staff_invitations.invite(
+            invitation = staff_invitations.invite(
                 current_user,
                 email=form.email.data,
                 role=Role(form.role.data),
@@ -50,6 +53,13 @@ def invite():
         except DomainError as error:
             add_to_form(form, error)
         else:
+            if role_grants.is_held_back(invitation):
+                flash(
+                    f"Another admin must confirm the {invitation.role.label.lower()} role. We "
+                    f"will send the invitation to {invitation.email} once they do",
+                    "success",
+                )
+                return redirect(url_for(".role_grants_waiting"))
             flash(f"We have sent an invitation to {form.email.data}", "success")
             return redirect(url_for(".invitations"))
     return render_template("admin/invite.html", form=form)
@@ -60,7 +70,8 @@ def invite():
 def invitations():
     """Invitations nobody has accepted or revoked yet, to send again or revoke."""
     page = paginate(staff_invitations.pending_invitations_query())
-    return render_template("admin/invitations.html", page=page)
+    held = role_grants.held_back_ids(invitation.id for invitation in page.items)
+    return render_template("admin/invitations.html", page=page, held=held)
 
 
 @bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
@@ -106,10 +117,26 @@ def person(user_id: int):
         except DomainError as error:
             add_to_form(form, error)
         else:
-            flash(f"Roles saved. {user.full_name} has: {user.roles_label.lower()}", "success")
+            flash(_roles_saved(user), "success")
             return redirect(url_for(".users"))
     groups = organisations.groups_of(user)
-    return render_template("admin/person.html", form=form, user=user, groups=groups)
+    pending = role_grants.pending_for(user)
+    return render_template(
+        "admin/person.html",
+        form=form,
+        user=user,
+        groups=groups,
+        pending=pending,
+        two_person_grants=role_grants.two_person_grants(),
+    )
+
+
+def _roles_saved(user: User) -> str:
+    message = f"Roles saved. {user.full_name} has: {user.roles_label.lower()}"
+    waiting = [grant.role.label.lower() for grant in role_grants.pending_for(user)]
+    if waiting:
+        message += f". Another admin must confirm: {', '.join(waiting)}"
+    return message
 
 
 def _representing(user: User) -> dict:
@@ -159,3 +186,66 @@ def audit_log():
         }
     page = paginate(audit.search(**filters))
     return render_template("admin/audit.html", form=form, page=page, entries=entries(page.items))
+
+
+@bp.route("/role-grants")
+@requires(Permission.MANAGE_USERS)
+def role_grants_waiting():
+    """Finance and admin roles proposed by one admin, waiting for another to confirm them."""
+    page = paginate(role_grants.pending_query())
+    return render_template(
+        "admin/role_grants.html",
+        page=page,
+        two_person=role_grants.two_person_grants(),
+        is_for=grant_decisions.is_for,
+    )
+
+
+@bp.route("/role-grants/<int:grant_id>/confirm", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def confirm_role_grant(grant_id: int):
+    grant = grant_decisions.get_grant(current_user, grant_id)
+    try:
+        grant_decisions.confirm(current_user, grant, link_for=_invitation_link)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(f"Confirmed: {grant.grantee_label} is a {grant.role.label.lower()}", "success")
+    return redirect(url_for(".role_grants_waiting"))
+
+
+@bp.route("/role-grants/<int:grant_id>/refuse", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def refuse_role_grant(grant_id: int):
+    grant = grant_decisions.get_grant(current_user, grant_id)
+    try:
+        grant_decisions.refuse(current_user, grant)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(f"{grant.grantee_label} will not be a {grant.role.label.lower()}", "success")
+    return redirect(url_for(".role_grants_waiting"))
+
+
+@bp.route("/undelivered-email")
+@requires(Permission.MANAGE_USERS)
+def undelivered_email():
+    """Email the service gave up sending, with the last error, to fix and send again."""
+    page = paginate(outbound.undelivered_query())
+    return render_template("admin/undelivered_email.html", page=page)
+
+
+@bp.route("/undelivered-email/<int:message_id>/retry", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def retry_email(message_id: int):
+    message = outbox.get_undelivered(current_user, message_id)
+    try:
+        outbox.retry(current_user, message)
+    except DomainError as error:
+        flash_refusal(error)
+    else:
+        flash(
+            f"We are sending the email to {message.recipient} again. If it fails, it stays here",
+            "success",
+        )
+    return redirect(url_for(".undelivered_email"))

@@ -25,6 +25,7 @@ from grants.forms import (
     BaseForm,
     GovDateField,
     PoundsField,
+    SingleLineChecks,
     WholeNumberField,
     required,
     text_field,
@@ -44,7 +45,7 @@ def _select(label: str, everything: str, choices: list[tuple[str, str]] | None =
     )
 
 
-class IndexFilterForm(FlaskForm):
+class IndexFilterForm(SingleLineChecks, FlaskForm):
     """The awards list's filters: a GET form, so a filtered list can be bookmarked."""
 
     class Meta:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants import audit
+from grants.accounts import role_grants
 from grants.accounts.models import User
 from grants.applications.services import email_group
 from grants.awards import bank, services
@@ -45,6 +46,11 @@ REMITTANCE_MAX = 100
 NOT_VERIFIED = "Payments cannot be raised until the group's bank details are verified"
 OWN_RAISE = "You raised this payment, so another finance officer must approve it"
 STOP_FIRST = "Its run's file has gone to the bank: record what the bank said about stopping it"
+# Someone the raiser invited or made a finance officer in the last 7 days is not yet independent.
+RECENTLY_GRANTED = (
+    "The person who raised this payment gave you your finance role less than "
+    f"{role_grants.RECENT_GRANT_DAYS} days ago, so another finance officer must approve it"
+)
 # What a lost claim or a repeated click is told, by the status the payment has now.
 ALREADY = {
     P.RAISED: "This payment has already been raised",
@@ -126,6 +132,8 @@ def approve(actor: User, payment: Payment) -> Payment:
         )
     if payment.raised_by_id == actor.id:
         raise NotAllowed(OWN_RAISE)
+    if role_grants.granted_by_within(actor, payment.raised_by_id):
+        raise NotAllowed(RECENTLY_GRANTED)
     _check_bank_verified(payment)
     _move(
         actor,

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from grants import audit, transaction
+from grants.accounts import role_grants
 from grants.accounts.models import User
 from grants.applications.services import email_group
 from grants.awards import schedule, services
@@ -154,6 +155,11 @@ def _check_decider(actor: User, variation: Variation) -> None:
     check_finance(actor, variation.award)
     if actor.id == variation.proposed_by_id:
         raise NotAllowed("You proposed this variation, so another finance officer must decide it")
+    if role_grants.granted_by_within(actor, variation.proposed_by_id):
+        raise NotAllowed(
+            "The person who proposed this variation gave you your finance role less than "
+            f"{role_grants.RECENT_GRANT_DAYS} days ago, so another finance officer must decide it"
+        )
 
 
 def _claim(variation: Variation) -> None:

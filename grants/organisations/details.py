@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from grants import single_line
 from grants.errors import InvalidInput
 from grants.organisations.models import IncomeBand, Organisation, OrganisationType
 from grants.organisations.validation import (
@@ -58,6 +59,7 @@ def apply_details(details: GroupDetails, organisation: Organisation, *, phone: s
         society_number=details.society_number,
     )
     errors.update(number_errors)
+    errors.update(_line_breaks(details))
     if errors:
         raise InvalidInput(errors)
     organisation.set_phone(normalise_phone(phone))
@@ -70,3 +72,17 @@ def apply_details(details: GroupDetails, organisation: Organisation, *, phone: s
     organisation.town = details.town.strip()
     for field, value in numbers.items():
         setattr(organisation, field, value)
+
+
+def _line_breaks(details: GroupDetails) -> dict[str, str]:
+    """Names and addresses are single lines, however they arrive (demo data, imports)."""
+    fields = {
+        "name": "Group name",
+        "address_line_1": "Address line 1",
+        "address_line_2": "Address line 2",
+        "town": "Town or city",
+    }
+    found = {
+        name: single_line.problem(what, getattr(details, name)) for name, what in fields.items()
+    }
+    return {name: message for name, message in found.items() if message}

@@ -244,7 +244,7 @@ def _join(person: User, invitation: GroupInvitation) -> None:
     for member in members:
         queue_email(
             member.email,
-            f"{person.full_name} has joined {organisation.name}",
+            "Someone has joined your group",
             "member_joined",
             member=member,
             joined=person,
@@ -357,7 +357,7 @@ def end_membership(
     if removed.id != removed_by.id:
         queue_email(
             removed.email,
-            f"You have been removed from {organisation.name}",
+            "You have been removed from a group",
             "member_removed",
             removed=removed,
             actor=removed_by,

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
+from grants.accounts import role_grants
 from grants.accounts.models import User
 from grants.applications.models import Application
 from grants.applications.states import ApplicationStatus
 from grants.awards.models import Award, BankDetails, Payment
 from grants.awards.states import IN_FORCE, AwardStatus, PaymentStatus
 from grants.clock import uk_today
+from grants.email import undelivered_count
 from grants.extensions import db
 from grants.funds.models import Round
 from grants.organisations.models import GroupHandover, HandoverStatus, Membership, Organisation
@@ -48,6 +50,8 @@ class Home:
     finance: FinanceWaiting | None = None
     # What the person's groups must do about their grants: accept an offer, give bank details.
     grant_steps: list[GrantStep] = field(default_factory=list)
+    # An admin's roles waiting for a second admin, and email the service gave up sending.
+    admin: AdminWaiting | None = None
 
     @property
     def is_panel_member(self) -> bool:
@@ -131,6 +135,18 @@ def _finance_waiting(user: User) -> FinanceWaiting:
     )
 
 
+@dataclass
+class AdminWaiting:
+    roles_to_confirm: int
+    undelivered_email: int
+
+
+def _admin_waiting() -> AdminWaiting:
+    return AdminWaiting(
+        roles_to_confirm=role_grants.pending_count(), undelivered_email=undelivered_count()
+    )
+
+
 def _group_applications(user: User):
     return (
         select(Application)
@@ -184,4 +200,6 @@ def home_for(user: User) -> Home:
         )
     if user.can(Permission.MANAGE_PAYMENTS):
         home.finance = _finance_waiting(user)
+    if user.can(Permission.MANAGE_USERS):
+        home.admin = _admin_waiting()
     return home

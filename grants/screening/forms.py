@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from grants.applications.models import CHANNEL_LABELS
-from grants.forms import BaseForm, GovDateField, required
+from grants.forms import BaseForm, GovDateField, SingleLineChecks, required
 from grants.screening.assisted import ASSISTED_CHANNELS
 from grants.screening.checks import CHECKLIST_LABELS
 from grants.screening.models import ScreeningOutcome
@@ -43,7 +43,7 @@ def _select(label: str, everything: str, choices: list[tuple[str, str]] | None =
     )
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(SingleLineChecks, FlaskForm):
     """The queue's filters. A GET form, so a filtered view can be bookmarked and shared."""
 
     class Meta:

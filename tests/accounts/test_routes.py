@@ -203,6 +203,36 @@ def test_password_reset_journey(client, outbox):
     assert response.status_code == 302
 
 
+def test_a_password_reset_lifts_the_lock_on_the_account(client, outbox):
+    """Someone who keeps failing to sign in as another person cannot keep them out: resetting
+    the password from the emailed link lets the owner straight back in."""
+    owner = make_user(email="a@example.org")
+    for _ in range(6):
+        _sign_in(client, "a@example.org", "wrong wrong wrong")
+    assert error_messages(_sign_in(client, "a@example.org")) == [TOO_MANY]
+    client.post("/password-reset", data={"email": "A@example.org"})
+    reset = next(message for message in outbox if message.subject.startswith("Reset"))
+    link = re.search(r"http://localhost(/password-reset/\S+)", reset.body)[1]
+    new_password = "brand new passphrase"
+    response = client.post(link, data={"password": new_password, "confirm_password": new_password})
+    assert response.status_code == 302
+    assert _sign_in(client, owner.email, new_password).status_code == 302
+
+
+def test_a_reset_that_fails_leaves_the_lock_in_place(client, outbox):
+    """Only a completed reset lifts the lock: asking for a link, or a refused new password, does
+    not (else the lock would be a form away from lifting for anyone)."""
+    make_user(email="a@example.org")
+    for _ in range(6):
+        _sign_in(client, "a@example.org", "wrong wrong wrong")
+    client.post("/password-reset", data={"email": "a@example.org"})
+    reset = next(message for message in outbox if message.subject.startswith("Reset"))
+    link = re.search(r"http://localhost(/password-reset/\S+)", reset.body)[1]
+    response = client.post(link, data={"password": "password", "confirm_password": "password"})
+    assert response.status_code == 200  # refused: too short
+    assert error_messages(_sign_in(client, "a@example.org")) == [TOO_MANY]
+
+
 def test_reset_page_for_unknown_email_looks_the_same(client, outbox):
     response = client.post("/password-reset", data={"email": "nobody@example.org"})
     assert "Check your email" in response.get_data(as_text=True)

@@ -136,7 +136,7 @@ def test_expired_invitation_cannot_be_used(outbox):
     admin = make_user(Role.ADMIN)
     tokens: list[str] = []
     invitation = staff_invitations.invite(
-        admin, email="late@example.org", role=Role.FINANCE_OFFICER, link_for=_link(tokens)
+        admin, email="late@example.org", role=Role.PROGRAMME_OFFICER, link_for=_link(tokens)
     )
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
@@ -166,7 +166,8 @@ def test_an_invitation_from_before_roles_combined_makes_an_account_with_no_role(
     assert set(user.roles) == set()
 
 
-def test_roles_combine_and_each_can_be_granted_and_removed():
+def test_roles_combine_and_each_can_be_granted_and_removed(app, monkeypatch):
+    monkeypatch.setitem(app.config, "TWO_PERSON_ROLE_GRANTS", False)  # tests/admin/test_role_grants
     admin = make_user(Role.ADMIN)
     user = make_user(Role.PANEL_MEMBER)
     services.set_roles(admin, user, {Role.PANEL_MEMBER, Role.FINANCE_OFFICER})
@@ -203,7 +204,8 @@ def test_a_closed_admin_account_does_not_count_as_the_other_admin():
     assert set(closed.roles) == set()
 
 
-def test_role_changes_are_audited_with_before_and_after():
+def test_role_changes_are_audited_with_before_and_after(app, monkeypatch):
+    monkeypatch.setitem(app.config, "TWO_PERSON_ROLE_GRANTS", False)  # tests/admin/test_role_grants
     admin = make_user(Role.ADMIN)
     user = make_user(Role.PANEL_MEMBER)
     services.set_roles(
@@ -239,7 +241,7 @@ def test_an_invitation_works_once_even_when_two_acceptances_race(outbox):
     admin = make_user(Role.ADMIN)
     tokens: list[str] = []
     staff_invitations.invite(
-        admin, email="race@example.org", role=Role.ADMIN, link_for=_link(tokens)
+        admin, email="race@example.org", role=Role.PROGRAMME_OFFICER, link_for=_link(tokens)
     )
     first = staff_invitations.open_invitation(tokens[0])
     invitations.use(first)
@@ -261,7 +263,7 @@ def test_inviting_an_existing_account_changes_nothing_until_its_owner_accepts(ou
     owner = make_user(email="owner@example.org")
     tokens: list[str] = []
     staff_invitations.invite(
-        admin, email="Owner@example.org", role=Role.FINANCE_OFFICER, link_for=_link(tokens)
+        admin, email="Owner@example.org", role=Role.PROGRAMME_OFFICER, link_for=_link(tokens)
     )
     transaction.commit()
     assert set(owner.roles) == set()
@@ -272,6 +274,6 @@ def test_inviting_an_existing_account_changes_nothing_until_its_owner_accepts(ou
         staff_invitations.accept_invitation(tokens[0], full_name="Someone Else", password=PASSWORD)
     old_session = owner.session_token
     staff_invitations.accept_role_invitation(owner, tokens[0])
-    assert set(owner.roles) == {Role.FINANCE_OFFICER} and owner.session_token != old_session
+    assert set(owner.roles) == {Role.PROGRAMME_OFFICER} and owner.session_token != old_session
     with pytest.raises(DomainError, match="already been used"):
         staff_invitations.accept_role_invitation(owner, tokens[0])

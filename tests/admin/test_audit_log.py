@@ -20,7 +20,7 @@ def _texts(response) -> list[str]:
 def test_each_entry_shows_only_the_fields_that_changed_as_before_and_after(client):
     admin = make_user(Role.ADMIN, name="Ada Admin", email="ada@example.org")
     person = make_user(name="Pat Person")
-    accounts.set_roles(admin, person, {Role.FINANCE_OFFICER, Role.PANEL_MEMBER})
+    accounts.set_roles(admin, person, {Role.PROGRAMME_OFFICER, Role.PANEL_MEMBER})
     sign_in(client, admin)
     response = client.get("/admin/audit?action=roles_changed")
     [row] = _rows(response)
@@ -31,16 +31,16 @@ def test_each_entry_shows_only_the_fields_that_changed_as_before_and_after(clien
     lines = [item.get_text(" ", strip=True) for item in changes.select("li")]
     # Nothing before: only the new values, not "(blank) →" for each.
     assert lines == [
-        "Roles: Panel member, Finance officer",
-        "Granted: Finance officer, Panel member",
+        "Roles: Panel member, Programme officer",
+        "Granted: Panel member, Programme officer",
     ]
     page = response.get_data(as_text=True)
     assert "None" not in page and "Pat Person" not in changes.get_text()  # unchanged: not shown
 
-    accounts.set_roles(admin, person, {Role.FINANCE_OFFICER})
+    accounts.set_roles(admin, person, {Role.PROGRAMME_OFFICER})
     newest = _rows(client.get("/admin/audit?action=roles_changed"))[0]
     assert [item.get_text(" ", strip=True) for item in newest[2].select("li")] == [
-        "Roles: Panel member, Finance officer → changed to Finance officer",
+        "Roles: Panel member, Programme officer → changed to Programme officer",
         "Removed: Panel member",
     ]
 
@@ -73,7 +73,7 @@ def test_filters_match_part_of_the_text_in_any_case(client):
     person = make_user(name="Pat Person")
     make_group(person)
     sign_in(client, admin)
-    client.post(f"/admin/users/{person.id}", data={"roles": ["finance_officer"]})
+    client.post(f"/admin/users/{person.id}", data={"roles": ["programme_officer"]})
 
     def actions(query: str) -> list[str]:
         rows = _rows(client.get(query))

@@ -15,12 +15,12 @@ def test_people_list_and_granting_combined_roles(client):
     assert "Ada Admin" in page and "Pat Person" in page and "No roles" in page
     response = client.post(
         f"/admin/users/{person.id}",
-        data={"roles": ["panel_member", "finance_officer"], "representing": "Young person"},
+        data={"roles": ["panel_member", "programme_officer"], "representing": "Young person"},
     )
     assert response.status_code == 302
     listed = client.get("/admin/users").get_data(as_text=True)
-    assert "Panel member, Finance officer – Young person" in listed
-    assert set(person.roles) == {Role.PANEL_MEMBER, Role.FINANCE_OFFICER}
+    assert "Panel member, Programme officer – Young person" in listed
+    assert set(person.roles) == {Role.PANEL_MEMBER, Role.PROGRAMME_OFFICER}
 
 
 def test_the_person_page_ticks_the_roles_they_hold_and_lists_their_groups(client):
@@ -108,7 +108,7 @@ def test_audit_log_lists_and_filters_changes(client):
     admin = make_user(Role.ADMIN, email="ada@example.org")
     person = make_user()
     sign_in(client, admin)
-    client.post(f"/admin/users/{person.id}", data={"roles": ["finance_officer"]})
+    client.post(f"/admin/users/{person.id}", data={"roles": ["programme_officer"]})
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "user.roles_changed" in page and "user.created" in page
     filtered = client.get("/admin/audit?action=user.roles_changed").get_data(as_text=True)

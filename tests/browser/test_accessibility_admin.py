@@ -64,3 +64,47 @@ def test_people_search_and_audit_log_with_changes(page, sign_in):
     page.goto("/admin/audit?actor=" + admin.email)
     expect(page.get_by_role("link", name=f"User {person.id}").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_second_admin_confirms_a_role_from_the_waiting_list(page, sign_in):
+    proposer, confirmer = make_user(Role.ADMIN, name="Ann Admin"), make_user(Role.ADMIN)
+    person = make_user(name="Pat Person")
+    accounts.set_roles(proposer, person, {Role.FINANCE_OFFICER, Role.ADMIN})
+    staff_invitations.invite(
+        proposer, email="alias@example.org", role=Role.BANK_DETAILS_VIEWER, link_for=str
+    )
+    sign_in(page, confirmer)
+    page.goto("/home")
+    page.get_by_role("link", name="3 roles are waiting for an admin to confirm them").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm finance officer for Pat Person").click()
+    expect(page.get_by_text("Confirmed: Pat Person")).to_be_visible()
+    page.get_by_role("button", name="Refuse admin for Pat Person").click()
+    expect(page.get_by_role("caption")).to_have_text("1 role waiting")
+    assert_accessible(page)
+    accounts.grant_role(confirmer, person, Role.BANK_DETAILS_VIEWER)
+    page.goto(f"/admin/users/{person.id}")
+    expect(page.get_by_text("Bank details viewer, proposed by")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_undelivered_email_listed_and_sent_again(page, sign_in):
+    from grants.email import OutboundEmail
+    from grants.extensions import db
+
+    db.session.add(
+        OutboundEmail(
+            recipient="lost@example.org",
+            subject="Your group's bank details were changed",
+            body="Body",
+            attempts=5,
+            last_error="550 mailbox unavailable " * 6,
+        )
+    )
+    sign_in(page, make_user(Role.ADMIN))
+    page.goto("/home")
+    page.get_by_role("link", name="1 email could not be sent").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send again to lost@example.org").click()
+    expect(page.get_by_text("We are sending the email to lost@example.org again")).to_be_visible()
+    expect(page.get_by_text("Every email has been sent")).to_be_visible()
