@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from grants import audit
+from grants.accounts import role_grants
 from grants.accounts.models import User
 from grants.awards import ledger, schedule
 from grants.awards.access import check_finance
@@ -203,6 +204,11 @@ def approve_increase(actor: User, award: Award, amount_pence: int | None) -> Awa
         raise DomainError("No increase is waiting for approval: it may have just been approved")
     if award.increase_proposed_by_id == actor.id:
         raise NotAllowed("You set this amount, so another finance officer must approve it")
+    if role_grants.granted_by_within(actor, award.increase_proposed_by_id):
+        raise NotAllowed(
+            "The person who set this amount gave you your finance role less than "
+            f"{role_grants.RECENT_GRANT_DAYS} days ago, so another finance officer must approve it"
+        )
     if amount_pence != award.amount_pence or not claim(
         award,
         status=AwardStatus.PREPARING,

@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from grants.accounts import grant_decisions, role_grants, staff_invitations
 from grants.accounts.models import RoleGrant
-from grants.awards import payments, variations
+from grants.awards import payments, services, variations
 from grants.awards.states import PaymentStatus
 from grants.clock import utcnow
 from grants.errors import NotAllowed
@@ -135,3 +135,27 @@ def test_the_approve_button_explains_the_refusal(client, one_admin, outbox):
     assert "gave you your finance role less than 7 days ago" in page
     db.session.expire_all()
     assert payment.status == PaymentStatus.RAISED
+
+
+def test_an_alias_invited_alone_cannot_approve_the_inviters_increase(one_admin, outbox):
+    award = released_award(500_000).award
+    boss = make_user(Role.ADMIN, Role.FINANCE_OFFICER)
+    _invitation, tokens = _invite_alias(boss)
+    alias = _accept(tokens)
+    services.adjust(
+        boss,
+        award,
+        services.AwardChanges(
+            amount_pence=600_000,
+            start_date=award.start_date,
+            end_date=award.end_date,
+            conditions=list(award.conditions),
+            amount_reason="Venue costs rose after the panel met",
+        ),
+    )
+    with pytest.raises(NotAllowed, match="gave you your finance role less than 7 days ago"):
+        services.approve_increase(alias, award, award.amount_pence)
+    assert award.increase_awaits_approval
+    _days_ago(8)
+    services.approve_increase(alias, award, award.amount_pence)
+    assert award.increase_approved_by_id == alias.id
