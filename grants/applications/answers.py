@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from grants import audit
+from grants import audit, limits
 from grants.accounts.models import User
 from grants.applications import files
 from grants.applications.models import (
@@ -198,6 +198,14 @@ def add_outcome(
     errors = outcome_problems(principle_id=principle_id)
     if errors:
         raise InvalidInput(errors)
+    limits.make_room(
+        application,
+        Outcome.application_id,
+        limits.MAX_OUTCOMES,
+        f"An application can list up to {limits.MAX_OUTCOMES} outcomes. "
+        "Remove one, or combine two, to add another",
+        field="indicator",
+    )
     outcome = Outcome(indicator=indicator.strip(), target=target.strip(), principle_id=principle_id)
     application.outcomes.append(outcome)
     _saved(
@@ -253,6 +261,14 @@ def add_budget_line(
         errors.setdefault("amount", "Enter an amount")
     if errors:
         raise InvalidInput(errors)
+    limits.make_room(
+        application,
+        BudgetLine.application_id,
+        limits.MAX_BUDGET_LINES,
+        f"A budget can have up to {limits.MAX_BUDGET_LINES} lines. "
+        "Combine some costs into one line to add another",
+        field="item",
+    )
     pence = parse_pounds(amount)
     application.budget_lines.append(
         BudgetLine(item=item.strip(), category=category, amount_pence=pence)

@@ -11,13 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from grants import uploads
+from grants import limits, transaction, uploads
 from grants.accounts.models import User
 from grants.applications.models import Application, Document, DocumentKind
 from grants.clock import utcnow
 from grants.errors import DomainError
+from grants.extensions import db
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,29 @@ def unstage(staged: Iterable[StagedFile]) -> None:
         uploads.discard(item.stored.stored_name)
 
 
+def _make_room_for(application: Application, staged: list[StagedFile]) -> None:
+    """Refuse (removing the new files again) when the files kept would pass the cap: a file
+    replaces the one in its own slot, so only new slots count."""
+    transaction.claim(application, id=application.id)  # two uploads at once count in turn
+    slots = {(item.pending.kind, item.pending.answer_key) for item in staged}
+    saved = db.session.scalars(select(Document).where(Document.application_id == application.id))
+    kept = [d for d in saved if (d.kind, d.answer_key) not in slots]
+    if len(kept) + len(staged) > limits.MAX_DOCUMENTS:
+        unstage(staged)
+        raise DomainError(
+            f"An application can have up to {limits.MAX_DOCUMENTS} files. "
+            "Remove one to add another",
+            field=staged[0].pending.field if staged else None,
+        )
+
+
 def place(
     actor: User, application: Application, staged: Iterable[StagedFile]
 ) -> tuple[list, list[str]]:
     """Put staged files in their slots (no commit). Returns (audit notes, stored names to hand to
     :func:`forget`)."""
+    staged = list(staged)
+    _make_room_for(application, staged)
     notes, replaced_names = [], []
     for item in staged:
         pending, stored = item.pending, item.stored

@@ -28,7 +28,7 @@ from wtforms.validators import Length, Optional
 from grants.applications.models import BENEFICIARY_GROUPS, BUDGET_CATEGORIES
 from grants.applications.sections import SECTIONS
 from grants.forms import BaseForm, GovDateField, WholeNumberField, required, text_field
-from grants.numbers import whole_number
+from grants.numbers import record_id
 
 SECTION_KEYS = frozenset(section.key for section in SECTIONS)
 
@@ -39,7 +39,7 @@ def _save_button(text: str = "Save and return to your application") -> SubmitFie
 
 def parse_ids(values: list[str] | None) -> list[int]:
     """Ids from checkbox or radio values; anything that is not a plain number is ignored."""
-    numbers = (whole_number(v) for v in values or [])
+    numbers = (record_id(v) for v in values or [])
     return [n for n in numbers if n is not None]
 
 

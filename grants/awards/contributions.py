@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from grants import audit, transaction
+from grants import audit, limits, transaction
 from grants.accounts.models import User
 from grants.awards.access import check_finance
 from grants.awards.ledger import award_money
@@ -141,6 +141,14 @@ def add(actor: User, fund: Fund, details: ContributionDetails) -> Contribution:
     problems = errors(details)
     if problems:
         raise InvalidInput(problems)
+    limits.make_room(
+        fund,
+        Contribution.fund_id,
+        limits.MAX_CONTRIBUTIONS,
+        f"A fund can record up to {limits.MAX_CONTRIBUTIONS} contributions. "
+        "Correct an existing contribution instead of adding another",
+        field="contributor_name",
+    )
     contribution = Contribution(
         fund_id=fund.id,
         contributor_name=details.contributor_name.strip(),

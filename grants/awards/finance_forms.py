@@ -12,6 +12,7 @@ from grants.awards.recoveries import RecoveryDetails
 from grants.awards.states import AwardStatus
 from grants.awards.variations import Proposal
 from grants.forms import BaseForm, GovDateField, PoundsField, required, text_field
+from grants.numbers import record_id
 
 TEXT_LIMIT = 5_000
 INCREASE, DECREASE = "increase", "decrease"
@@ -108,8 +109,7 @@ class ScheduleVariationForm(BaseForm):
     submit = SubmitField("Propose the variation", widget=GovSubmitInput())
 
     def proposal(self) -> Proposal:
-        raw = self.payment_id.data or ""
-        payment_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+        payment_id = record_id(self.payment_id.data)
         return Proposal(
             VariationKind.SCHEDULE,
             self.reason.data,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from grants import audit
+from grants import audit, limits
 from grants.errors import DomainError, InvalidInput, NotFound
 from grants.extensions import db
 from grants.funds import ordering
@@ -126,6 +126,13 @@ def save_criterion(
         raise InvalidInput(errors)
     before = criterion.audit_view() if criterion else None
     if criterion is None:
+        limits.make_room(
+            round_,
+            Criterion.round_id,
+            limits.MAX_CRITERIA,
+            f"A round can have up to {limits.MAX_CRITERIA} criteria. Remove one to add another",
+            field="name",
+        )
         criterion = Criterion(round=round_, position=ordering.next_position(round_.criteria))
         db.session.add(criterion)
     criterion.name = details.name.strip()

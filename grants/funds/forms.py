@@ -24,6 +24,7 @@ from grants.clock import LocalTimeError, parse_time, uk_to_utc, utc_to_uk
 from grants.forms import BaseForm, GovDateField, PoundsField, required
 from grants.funds.models import Round
 from grants.funds.services import FundDetails, RoundDetails
+from grants.numbers import record_id
 from grants.organisations.models import OrganisationType
 
 
@@ -223,9 +224,9 @@ class RoundForm(BaseForm):
             max_income_pence=self.max_income_pence.data,
             all_neighbourhoods=self.all_neighbourhoods.data == "yes",
             neighbourhood_ids=[
-                int(value)
-                for value in self.neighbourhood_ids.data or []
-                if value.isascii() and value.isdigit() and len(value) < 10
+                number
+                for number in map(record_id, self.neighbourhood_ids.data or [])
+                if number is not None
             ],
             allows_recordings=self.allows_recordings.data,
             allows_several_applications=self.allows_several_applications.data,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from grants import audit
+from grants import audit, limits
 from grants.errors import DomainError, InvalidInput, NotFound
 from grants.extensions import db
 from grants.funds import ordering
@@ -130,6 +130,13 @@ def save_question(
     kind = QuestionKind(details.kind)
     before = question.audit_view() if question else None
     if question is None:
+        limits.make_room(
+            round_,
+            Question.round_id,
+            limits.MAX_QUESTIONS,
+            f"A round can ask up to {limits.MAX_QUESTIONS} questions. Remove one to add another",
+            field="label",
+        )
         question = Question(round=round_, position=ordering.next_position(round_.questions))
         db.session.add(question)
     question.kind = kind

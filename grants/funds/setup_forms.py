@@ -17,6 +17,7 @@ from grants.forms import required as answer_needed
 from grants.funds.criteria import MAX_SCORE, MAX_WEIGHT, CriterionDetails, format_level_guidance
 from grants.funds.models import Criterion, Question, QuestionKind
 from grants.funds.questions import MAX_WORD_LIMIT, QuestionDetails, options_from_text
+from grants.numbers import record_id
 
 KIND_LABELS = {
     QuestionKind.SHORT_TEXT: "Short text (a line)",
@@ -84,9 +85,7 @@ class CriterionForm(BaseForm):
             level_guidance=self.level_guidance.data,
             weight=self.weight.data,
             max_score=self.max_score.data,
-            principle_id=int(principle)
-            if principle.isascii() and principle.isdigit() and len(principle) < 10
-            else None,
+            principle_id=record_id(principle),
         )
 
 

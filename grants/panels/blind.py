@@ -10,6 +10,7 @@ surface (pages, document names, the scoring pack PDF, emails, lists) draws the a
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,8 +27,45 @@ from grants.uploads import EXTENSIONS
 
 GROUP_PLACEHOLDER = "[group name]"
 NAME_PLACEHOLDER = "[name removed]"
-# Parts of names shorter than this ("Al", "Jo") are too likely to be ordinary words to remove.
+ADDRESS_PLACEHOLDER = "[web address removed]"
+# A surname shorter than this ("Ng" after "Mr") is matched only in the whole name.
 SHORTEST_NAME_PART = 3
+# A group's name run together shorter than this is too likely to be part of another address.
+SQUASHED_NAME_LENGTH = 6
+TITLES = ("mr", "mrs", "ms", "miss", "mx", "dr", "rev", "revd", "prof", "sir", "dame", "imam")
+_APOSTROPHES = frozenset("'‘’‛ʼ′`´")
+# A group named with one of these words alone is not redacted: it would remove the word from
+# every answer.
+COMMON_WORDS = frozenset(
+    {"group", "community", "trust", "club", "association", "centre", "church", "youth", "project"}
+)
+# Email providers anyone can use: an address there says nothing about the group.
+PUBLIC_EMAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "outlook.com",
+        "live.com",
+        "live.co.uk",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "btinternet.com",
+        "sky.com",
+        "virginmedia.com",
+        "talktalk.net",
+        "ntlworld.com",
+        "protonmail.com",
+        "proton.me",
+        "gmx.com",
+        "mail.com",
+    }
+)
 
 
 def is_blind(application: Application) -> bool:
@@ -63,15 +101,117 @@ def _people_names(application: Application) -> set[str]:
     return {name.strip() for name in names if name and name.strip()}
 
 
-def _pattern(words: set[str]) -> re.Pattern | None:
-    if not words:
+def _normal_char(char: str) -> str:
+    """One character as names are compared: NFKC (full-width letters, ligatures), curly quotes
+    and backticks as a straight apostrophe, any space (non-breaking, thin) as a space, no case."""
+    char = unicodedata.normalize("NFKC", char)
+    if char in _APOSTROPHES:
+        return "'"
+    if char.isspace():
+        return " "
+    return char.casefold()
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """``text`` normalised for matching, and for each of its characters the index of the
+    character of ``text`` it came from, so a match can be cut from the text as it was typed."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for piece in _normal_char(char):
+            out.append(piece)
+            origin.append(index)
+    return "".join(out), origin
+
+
+def _words(name: str) -> list[str]:
+    return _normalised(name)[0].split()
+
+
+def _phrase(words: list[str]) -> str:
+    """A regular expression for these words in a row, whatever spaces lie between them."""
+    return r" +".join(re.escape(word) for word in words)
+
+
+def _pattern(phrases: set[str]) -> re.Pattern | None:
+    if not phrases:
         return None
-    # Longest first, so "Ann Smith" goes as a whole before "Ann" alone.
-    alternatives = sorted(words, key=len, reverse=True)
+    # Longest first, so "Ann Marie Smith" goes as a whole before "Ann Smith".
+    alternatives = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+def _person_phrases(names: set[str]) -> set[str]:
+    """How a person's name appears in writing: whole, forename and surname without the middle
+    names, or a title and the surname ("Ms Hartley"). Never one word alone: a surname such as
+    Hall, Young or Green is also an ordinary word, and the panel must still read those."""
+    phrases = set()
+    for name in names:
+        words = _words(name)
+        if len(words) < 2:
+            continue
+        phrases.add(_phrase(words))
+        forename, surname = words[0], words[-1]
+        if len(words) > 2:
+            phrases.add(_phrase([forename, surname]))
+        if len(surname) >= SHORTEST_NAME_PART:
+            titles = "|".join(TITLES)
+            phrases.add(rf"(?:{titles})\.? +{re.escape(surname)}")
+    return phrases
+
+
+def _group_phrases(name: str) -> set[str]:
+    words = _words(name)
+    if not words or (len(words) == 1 and words[0] in COMMON_WORDS):
+        return set()
+    phrases = {_phrase(words)}
+    if words[0] == "the" and len(words) > 1:
+        phrases.add(_phrase(words[1:]))
+    return phrases
+
+
+def _own_domains(application: Application) -> set[str]:
+    """The group's own email domains (not a public provider's such as gmail.com)."""
+    organisation = application.organisation
+    emails = [organisation.contact_email]
+    if organisation.main_contact is not None:
+        emails.append(organisation.main_contact.email)
+    domains = set()
+    for email in emails:
+        _, at, domain = (email or "").rpartition("@")
+        domain = _normalised(domain.strip())[0]
+        if at and "." in domain and domain not in PUBLIC_EMAIL_DOMAINS:
+            domains.add(domain)
+    return domains
+
+
+def _address_pattern(application: Application) -> re.Pattern | None:
+    """Web and email addresses that name the group: any address at its own email domain (or a
+    subdomain), and a website whose name is the group's name run together
+    (hartleytrust.org.uk for Hartley Trust)."""
+    hosts = [re.escape(domain) for domain in _own_domains(application)]
+    squashed = re.sub(r"[^0-9a-z]", "", _normalised(application.organisation.name)[0])
+    if len(squashed) >= SQUASHED_NAME_LENGTH:
+        hosts.append(re.escape(squashed) + r"(?:\.[a-z0-9-]+)+")
+    if not hosts:
+        return None
+    host = r"(?:[a-z0-9-]+\.)*(?:" + "|".join(hosts) + ")"
     return re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(word) for word in alternatives) + r")(?!\w)",
-        re.IGNORECASE,
+        r"(?<![\w.@-])(?:[\w.+-]+@|https?://)?"
+        + host
+        # Its path, if any, without the full stop or comma that ends the sentence.
+        + r"(?![\w-])(?:/(?:[^\s<>\"']*[^\s<>\"'.,;:!?)])?)?"
     )
+
+
+def _redact(text: str, pattern: re.Pattern | None, placeholder: str) -> str:
+    if pattern is None:
+        return text
+    normal, origin = _normalised(text)
+    spans = [(origin[m.start()], origin[m.end() - 1] + 1) for m in pattern.finditer(normal)]
+    for start, end in reversed(spans):
+        text = text[:start] + placeholder + text[end:]
+    return text
 
 
 @dataclass
@@ -97,27 +237,28 @@ class MemberView:
 
     @cached_property
     def _group_pattern(self) -> re.Pattern | None:
-        return _pattern({self.application.organisation.name.strip()} - {""})
+        return _pattern(_group_phrases(self.application.organisation.name))
 
     @cached_property
     def _name_pattern(self) -> re.Pattern | None:
-        names = _people_names(self.application)
-        parts = {part for name in names for part in name.split() if len(part) >= SHORTEST_NAME_PART}
-        return _pattern(names | parts)
+        return _pattern(_person_phrases(_people_names(self.application)))
+
+    @cached_property
+    def _address_pattern(self) -> re.Pattern | None:
+        return _address_pattern(self.application)
 
     def text(self, value) -> str:
         """``value`` as the member may read it: unchanged in an open round; in a blind round, the
-        group's name and its people's names (whole or in part) removed."""
+        group's web and email addresses, its name and its people's names removed, however they
+        were typed (curly quotes, odd spaces, any case)."""
         if value is None:
             return ""
         value = str(value)
         if not self.blind:
             return value
-        if self._group_pattern:
-            value = self._group_pattern.sub(GROUP_PLACEHOLDER, value)
-        if self._name_pattern:
-            value = self._name_pattern.sub(NAME_PLACEHOLDER, value)
-        return value
+        value = _redact(value, self._address_pattern, ADDRESS_PLACEHOLDER)
+        value = _redact(value, self._group_pattern, GROUP_PLACEHOLDER)
+        return _redact(value, self._name_pattern, NAME_PLACEHOLDER)
 
     def facts(self) -> list[tuple[str, str]]:
         """The application's own answers, as (question, answer) in words, each through

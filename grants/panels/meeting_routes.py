@@ -14,6 +14,7 @@ from grants.errors import DomainError, InvalidInput, NotFound, add_to_form, flas
 from grants.extensions import db
 from grants.formatting import pluralise
 from grants.funds.models import Round
+from grants.numbers import NO_SUCH_ID, record_id
 from grants.panels import (
     addenda,
     conflicts,
@@ -129,7 +130,7 @@ def attendance(round_id: int):
     form.attending.choices = [(str(u.id), u.full_name) for u in meetings.members_of(panel)]
     if form.validate_on_submit():
         try:
-            chosen = [int(v) for v in form.attending.data or [] if v.isdigit()]
+            chosen = [record_id(v) or NO_SUCH_ID for v in form.attending.data or []]
             meetings.record_attendance(
                 current_user, meeting, chosen, min_members=form.min_members.data
             )
@@ -248,7 +249,7 @@ def decide(round_id: int, application_id: int):
             amount_pence=form.amount.data,
             reduced_reason=form.reduced_reason.data,
             conditions=form.conditions.data,
-            decline_reason_id=int(reason_id) if reason_id.isdigit() else None,
+            decline_reason_id=(record_id(reason_id) or NO_SUCH_ID) if reason_id else None,
             decline_detail=form.decline_detail.data,
             departure_rationale=form.departure_rationale.data,
             change_reason=form.change_reason.data,

@@ -25,6 +25,7 @@ from grants.applications.models import Application
 from grants.errors import DomainError, InvalidInput, add_to_form, flash_refusal
 from grants.extensions import db
 from grants.funds.models import Round
+from grants.numbers import NO_SUCH_ID, record_id
 from grants.panels import access, blind, conflicts, declarations, freeze, pack, scoring, services
 from grants.panels.member_forms import (
     DeclarationForm,
@@ -292,12 +293,8 @@ def register(round_id: int):
     round_ = _round(round_id)
     form = _member_form(round_) if request.method == "POST" else None
     if form is not None and form.validate_on_submit():
-        member = db.session.get(User, int(form.member.data)) if form.member.data.isdigit() else None
-        application = (
-            db.session.get(Application, int(form.application.data))
-            if form.application.data.isdigit()
-            else None
-        )
+        member = db.session.get(User, record_id(form.member.data) or NO_SUCH_ID)
+        application = db.session.get(Application, record_id(form.application.data) or NO_SUCH_ID)
         if member is None:
             form.add_error("member", "Choose a panel member")
         if application is None or application.round_id != round_.id:

@@ -86,7 +86,9 @@ def test_a_decision(client, meeting, data):
         "amount": fuzz.number_field("1000", "999.99", tricky=["1500", "0", "-5", "£1,0.0"]),
         "reduced_reason": fuzz.text_field("Fewer sessions"),
         "conditions": fuzz.text_field("Share a safeguarding policy\nName a lead"),
-        "decline_reason": fuzz.choice_field([str(r) for r in reasons], tricky=["0", "x"]),
+        "decline_reason": fuzz.choice_field(
+            [str(r) for r in reasons], tricky=["0", "x", "²", "99999999999999999999"]
+        ),
         "decline_detail": fuzz.text_field("Duplicates another project"),
         "departure_rationale": fuzz.text_field("Funded elsewhere"),
         "change_reason": fuzz.text_field("Corrected a slip"),

@@ -17,7 +17,10 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 
 GROUP = "Hartley Trust"
 PERSON = "Brenda Hartley"
-STORY = "Brenda founded the hartley trust in 2019; Ms Hartley still runs it with Brenda's son."
+STORY = (
+    "Brenda Hartley founded the hartley trust in 2019; Ms Hartley still runs it with "
+    "Brenda Hartley's son."
+)
 
 
 def blind_setting(*, blind_round=True, **kwargs):
@@ -54,7 +57,7 @@ def test_redaction_removes_group_and_people_names_in_any_case():
     setting = blind_setting()
     view = blind.member_view(setting.application)
     assert view.text(STORY) == (
-        "[name removed] founded the [group name] in 2019; Ms [name removed] still runs it with "
+        "[name removed] founded the [group name] in 2019; [name removed] still runs it with "
         "[name removed]'s son."
     )
     assert view.group_name == f"Applicant {setting.application.reference}"
@@ -152,7 +155,7 @@ def test_the_panel_scores_page_is_blind(client):
         setting.member,
         setting.member,
         setting.application,
-        scores(setting, 2, 2, comments={0: "Brenda clearly knows her stuff"}),
+        scores(setting, 2, 2, comments={0: "Brenda Hartley clearly knows her stuff"}),
     )
     setting.panel.scoring_closes_at = utcnow() - timedelta(minutes=1)
     db.session.flush()
@@ -160,3 +163,79 @@ def test_the_panel_scores_page_is_blind(client):
     response = client.get(f"/scoring/{setting.application.id}/scores")
     assert response.status_code == 200
     assert_blind(soup_of(response).get_text())
+
+
+# What is redacted, and what is not: whole names however they are typed, never ordinary words.
+
+
+def _view_with(*, group=GROUP, people=(), contact_name=None, contact_email=None):
+    from grants.organisations.models import Membership
+    from tests.factories import make_user
+
+    setting = blind_setting()
+    organisation = setting.application.organisation
+    organisation.name = group
+    organisation.contact_name = contact_name
+    organisation.contact_email = contact_email
+    for name in people:
+        db.session.add(Membership(organisation_id=organisation.id, user_id=make_user(name=name).id))
+    db.session.flush()
+    return blind.member_view(setting.application)
+
+
+ORDINARY = (
+    "Young people and their group meet in the village hall by the green; the community "
+    "contact is the church."
+)
+
+
+def test_ordinary_words_that_are_also_names_stay():
+    view = _view_with(people=["Sam Young", "Pat Hall", "Jo Green"], contact_name="Group Contact 1")
+    assert view.text(ORDINARY) == ORDINARY
+    assert view.text("Hall, Young and Green") == "Hall, Young and Green"
+
+
+def test_whole_names_and_titled_surnames_go():
+    view = _view_with(people=["Sam Young", "Pat Hall"], contact_name="Group Contact 1")
+    assert view.text("Sam Young and Mr Hall asked Group Contact 1") == (
+        "[name removed] and [name removed] asked [name removed]"
+    )
+    assert view.text("SAM\u00a0YOUNG, Dr. Hall") == "[name removed], [name removed]"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Hartley\u2019s Community Trust",
+        "Hartley\u2018s Community Trust",
+        "Hartley's\u00a0Community Trust",
+        "Hartley's  Community   Trust",
+        "HARTLEY'S COMMUNITY TRUST",
+        "\uff28artley's Community Trust",  # a full-width H
+    ],
+)
+def test_the_group_name_goes_however_it_is_typed(written):
+    view = _view_with(group="Hartley's Community Trust")
+    assert view.text(f"We are {written}, since 2019.") == "We are [group name], since 2019."
+
+
+def test_a_one_word_group_name_that_is_an_ordinary_word_stays():
+    view = _view_with(group="Community")
+    assert view.text("A community cafe") == "A community cafe"
+
+
+def test_the_groups_website_and_email_domain_go():
+    view = _view_with(contact_email="hello@hartley-charity.org.uk")
+    text = (
+        "See https://www.hartley-charity.org.uk/about, hartleytrust.org.uk or write to "
+        "info@hartley-charity.org.uk."
+    )
+    assert view.text(text) == (
+        "See [web address removed], [web address removed] or write to [web address removed]."
+    )
+
+
+def test_a_public_email_provider_is_not_the_groups_domain():
+    view = _view_with(contact_email="hartley.trust.wigan@gmail.com")
+    text = "Book at gmail.com or www.wigan.gov.uk"
+    assert view.text(text) == text
