@@ -25,8 +25,9 @@ from grants.awards.models import (
 )
 from grants.extensions import db
 from grants.funds.models import Contribution, Criterion, Fund, Question, Round
-from grants.organisations.models import Membership, Organisation
-from grants.panels.models import PanelSeat, ScoreSheet
+from grants.organisations.models import GroupLetter, Membership, Organisation
+from grants.panels.models import Panel, PanelSeat, ScoreSheet
+from grants.panels.record_models import RecordDocument
 from grants.reference.models import Neighbourhood, Principle
 from tests.factories import sign_in
 
@@ -123,6 +124,14 @@ ARGUMENTS: dict[frozenset, Callable[[], list[dict]]] = {
     frozenset({"variation_id"}): _ids(Variation, variation_id=_id),
     frozenset({"neighbourhood_id"}): _ids(Neighbourhood, neighbourhood_id=_id),
     frozenset({"principle_id"}): _ids(Principle, principle_id=_id),
+    frozenset({"organisation_id", "letter_id"}): _ids(
+        GroupLetter, organisation_id=lambda letter: letter.organisation_id, letter_id=_id
+    ),
+    frozenset({"round_id", "number"}): _ids(
+        RecordDocument,
+        round_id=lambda document: db.session.get(Panel, document.panel_id).round_id,
+        number=lambda document: document.number,
+    ),
 }
 # Routes that show no stored names: emailed-link pages (a token), static files and exports
 # that are not HTML (checked by their own CSV/XLSX neutralising tests).

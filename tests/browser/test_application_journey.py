@@ -67,6 +67,7 @@ def add_constituted_group(page: Page) -> None:
     page.get_by_label("Address line 1", exact=True).fill("3 Market Street")
     page.get_by_label("Town or city", exact=True).fill("Hindley")
     page.get_by_label("Postcode", exact=True).fill("WN2 3AA")
+    page.get_by_label("Group's phone number", exact=True).fill("01942 496 011")
     page.get_by_label(INCOME_LABELS[IncomeBand.UNDER_10K], exact=True).check()
     button(page, "Save group").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(GROUP)

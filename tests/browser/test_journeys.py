@@ -46,6 +46,7 @@ def add_registered_charity(page, *, name: str, postcode: str) -> None:
     page.get_by_label("Address line 1", exact=True).fill("12 Market Street")
     page.get_by_label("Town or city", exact=True).fill("Wigan")
     page.get_by_label("Postcode", exact=True).fill(postcode)
+    page.get_by_label("Group's phone number", exact=True).fill("01942 496 011")
     page.get_by_label(INCOME_LABELS[IncomeBand.FROM_10K_TO_50K], exact=True).check()
     page.get_by_role("button", name="Save group", exact=True).click()
 
