@@ -83,6 +83,14 @@ def _move(actor: User, payment: Payment, target: PaymentStatus, action: str, **c
     if not claim(payment, status=current):
         db.session.refresh(payment)  # to say what the other request did
         raise _already(payment)
+    record_move(actor, payment, target, action, **changes)
+
+
+def record_move(
+    actor: User | None, payment: Payment, target: PaymentStatus, action: str, **changes
+) -> None:
+    """Set the payment's new status and the fields that go with it, and audit the change. The
+    caller has checked the move against the life cycle and holds the payment (or its run)."""
     before = payment.audit_view()
     for name, value in changes.items():
         setattr(payment, name, value)

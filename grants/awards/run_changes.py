@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from grants import audit
 from grants.accounts.models import User
-from grants.awards import bank
+from grants.awards import bank, payments
 from grants.awards.access import check_finance
 from grants.awards.models import Award, HoldKind, Payment, PaymentRun
 from grants.awards.states import PAYMENTS, RUNS, Actor, PaymentRunStatus, PaymentStatus
@@ -33,13 +33,7 @@ STOP_REASON = (
 
 def _move(actor: User, payment: Payment, target: PaymentStatus, who: Actor, action: str, **changes):
     PAYMENTS.check(payment.status, target, who)
-    before = payment.audit_view()
-    for name, value in changes.items():
-        setattr(payment, name, value)
-    payment.status = target
-    payment.status_changed_at = utcnow()
-    db.session.flush()
-    audit.record(actor, action, payment, before=before, after=payment.audit_view())
+    payments.record_move(actor, payment, target, action, **changes)
 
 
 def _void(actor: User, run: PaymentRun, organisation_name: str) -> None:
