@@ -110,7 +110,10 @@ def criterion_errors(details: CriterionDetails) -> dict[str, str]:
             parse_level_guidance(details.level_guidance, details.max_score)
         except DomainError as error:
             errors["level_guidance"] = error.message
-    if details.principle_id is not None and db.session.get(Principle, details.principle_id) is None:
+    if details.principle_id is not None and (
+        details.principle_id > 2**31 - 1  # beyond the id column: no such principle
+        or db.session.get(Principle, details.principle_id) is None
+    ):
         errors["principle_id"] = "Select a principle from the list"
     return errors
 
