@@ -147,6 +147,9 @@ def _register_blueprints(app: Flask) -> None:
     from grants.funds.public_routes import bp as rounds
     from grants.funds.routes import bp as funds
     from grants.funds.setup_routes import bp as round_setup
+    from grants.monitoring.report.routes import bp as reports
+    from grants.monitoring.review.routes import bp as monitoring
+    from grants.monitoring.setup.routes import bp as report_setup
     from grants.organisations.routes import bp as organisations
     from grants.pages.routes import bp as pages
     from grants.panels.meeting_routes import bp as meetings
@@ -163,6 +166,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(panels)
     app.register_blueprint(meetings)
     for blueprint in (awards, payments, finance):
+        app.register_blueprint(blueprint)
+    for blueprint in (reports, monitoring, report_setup):
         app.register_blueprint(blueprint)
 
 

@@ -53,6 +53,7 @@ class Permission(enum.StrEnum):
     SCORE_APPLICATIONS = "score_applications"
     MANAGE_PANELS = "manage_panels"  # set up panels, assign, record interests and paper scores
     MANAGE_PAYMENTS = "manage_payments"  # awards, bank details (masked), payments, the ledger
+    REVIEW_REPORTS = "review_reports"  # monitoring: review, accept, enter and reschedule reports
     REVEAL_BANK_DETAILS = "reveal_bank_details"
     MANAGE_USERS = "manage_users"
     MANAGE_REFERENCE_DATA = "manage_reference_data"
@@ -71,6 +72,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_FUNDS,
             Permission.SCREEN_APPLICATIONS,
             Permission.MANAGE_PANELS,
+            Permission.REVIEW_REPORTS,
         }
     ),
     Role.FINANCE_OFFICER: frozenset({Permission.VIEW_ALL_GROUPS, Permission.MANAGE_PAYMENTS}),

@@ -107,7 +107,7 @@ def test_every_page_escapes_markup_in_what_people_typed(app, seeded_with_markup)
         "question.label",
         "fund_contribution.contributor_name",
         "budget_line.item",
-        "outcome.indicator",
+        "outcome.description",
         "panel_decline_reason.label",
         "panel_decision.feedback",
     ):

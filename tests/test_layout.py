@@ -1,4 +1,5 @@
-"""Dependencies point one way: funds <- applications <- screening <- panels <- awards.
+"""Dependencies point one way: funds <- applications <- screening <- panels <- awards <-
+monitoring.
 
 An earlier domain never imports a later one, not even inside a function: where funds needs a fact
 a later domain owns, the later domain registers a check with it (grants.funds.locks).
@@ -23,11 +24,19 @@ LATER = {
         "grants.screening",
         "grants.panels",
         "grants.awards",
+        "grants.monitoring",
     ),
-    "funds": ("grants.applications", "grants.screening", "grants.panels", "grants.awards"),
-    "applications": ("grants.screening", "grants.panels", "grants.awards"),
-    "screening": ("grants.panels", "grants.awards"),
-    "panels": ("grants.awards",),
+    "funds": (
+        "grants.applications",
+        "grants.screening",
+        "grants.panels",
+        "grants.awards",
+        "grants.monitoring",
+    ),
+    "applications": ("grants.screening", "grants.panels", "grants.awards", "grants.monitoring"),
+    "screening": ("grants.panels", "grants.awards", "grants.monitoring"),
+    "panels": ("grants.awards", "grants.monitoring"),
+    "awards": ("grants.monitoring",),
 }
 
 

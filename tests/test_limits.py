@@ -82,7 +82,7 @@ def test_the_51st_outcome_is_refused_with_a_message(client, draft):
         db.session.add(
             Outcome(
                 application_id=draft.id,
-                indicator=f"Change {number}",
+                description=f"Change {number}",
                 target="10",
                 principle_id=principle.id,
             )

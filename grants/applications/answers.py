@@ -206,14 +206,16 @@ def add_outcome(
         "Remove one, or combine two, to add another",
         field="indicator",
     )
-    outcome = Outcome(indicator=indicator.strip(), target=target.strip(), principle_id=principle_id)
+    outcome = Outcome(
+        description=indicator.strip(), target=target.strip(), principle_id=principle_id
+    )
     application.outcomes.append(outcome)
     _saved(
         actor,
         application,
         "outcomes",
         {},
-        {"added": {"indicator": outcome.indicator, "target": outcome.target}},
+        {"added": {"description": outcome.description, "target": outcome.target}},
     )
 
 
@@ -222,7 +224,7 @@ def remove_outcome(actor: User, application: Application, outcome_id: int) -> No
     if outcome is None:
         raise DomainError("That outcome has already been removed")
     application.outcomes.remove(outcome)
-    _saved(actor, application, "outcomes", {"removed": {"indicator": outcome.indicator}}, {})
+    _saved(actor, application, "outcomes", {"removed": {"outcome": outcome.title}}, {})
 
 
 def _recalculate(application: Application) -> None:

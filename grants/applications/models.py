@@ -280,20 +280,64 @@ class BudgetLine(db.Model):
 
 
 class Outcome(db.Model):
-    """A planned outcome: what will change, the target, and the principle it serves."""
+    """A planned outcome, in one of two shapes:
+
+    - an **indicator outcome** picks a measure from the fund's library and gives a whole-number
+      target, so the fund can add it up across projects;
+    - an **own outcome** describes, in the group's words, what will change (and any target in
+      words). It is kept and shown, but never summed.
+    """
 
     __tablename__ = "outcome"
+    __table_args__ = (
+        CheckConstraint(
+            "(indicator_id IS NOT NULL AND target_value IS NOT NULL AND target_value >= 0)"
+            " OR (indicator_id IS NULL AND description IS NOT NULL)",
+            name="indicator_or_own",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int] = mapped_column(
         ForeignKey("application.id", ondelete="CASCADE"), index=True
     )
-    indicator: Mapped[str] = mapped_column(String(300))
-    target: Mapped[str] = mapped_column(String(200))
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("fund_indicator.id"), index=True)
+    target_value: Mapped[int | None] = mapped_column(BigInteger)
+    description: Mapped[str | None] = mapped_column(String(300))
+    target: Mapped[str | None] = mapped_column(String(200))
     principle_id: Mapped[int] = mapped_column(ForeignKey("principle.id"))
 
     application: Mapped[Application] = relationship(back_populates="outcomes")
+    indicator = relationship("Indicator")
     principle = relationship("Principle")
+
+    @property
+    def is_measured(self) -> bool:
+        """Picked from the fund's library, with a number that can be added up."""
+        return self.indicator_id is not None
+
+    @property
+    def title(self) -> str:
+        """What the outcome is, in one line, whichever shape it has."""
+        return self.indicator.name if self.indicator_id is not None else (self.description or "")
+
+    @property
+    def target_text(self) -> str:
+        if self.indicator_id is None:
+            return self.target or ""
+        return f"{self.target_value:,}" + INDICATOR_SUFFIX.get(self.indicator.unit.value, "")
+
+
+# How a whole-number target reads in each unit ("40 people", "75%").
+INDICATOR_SUFFIX = {
+    "people": " people",
+    "sessions": " sessions",
+    "hours": " hours",
+    "volunteers": " volunteers",
+    "items": " items",
+    "percentage": "%",
+    "yes_no": "",
+}
 
 
 class Answer(db.Model):

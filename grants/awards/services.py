@@ -19,7 +19,7 @@ from grants.accounts import role_grants
 from grants.accounts.models import User
 from grants.awards import ledger, schedule
 from grants.awards.access import check_finance
-from grants.awards.models import Award, Payment, ReportDue
+from grants.awards.models import REPORT_FOR_CONDITION, Award, Payment, ReportDue
 from grants.awards.states import AWARDS, Actor, AwardStatus, PaymentStatus
 from grants.clock import uk_today, utcnow
 from grants.errors import DomainError, InvalidInput, NotAllowed
@@ -248,6 +248,19 @@ def check_budget(award: Award, amount_pence: int) -> None:
                 f"This would spend more than {contribution.contributor_name}'s contribution: "
                 f"{format_pence(max(contribution.amount_pence - others, 0))} of it is left"
             )
+
+
+def move_report_due(report: ReportDue, due_on: date) -> None:
+    """Give a report a new due date, and move the instalments that wait on it with it, keeping
+    the usual review time between the two. Paid or raised instalments keep their dates. The
+    caller audits the change (an end-date variation, or an officer's new date for a late
+    report)."""
+    report.due_on = due_on
+    for payment in report.award.payments:
+        waits_on = REPORT_FOR_CONDITION.get(payment.release_condition)
+        if waits_on == report.kind and payment.status == PaymentStatus.SCHEDULED:
+            payment.due_on = schedule.working_day(due_on + schedule.REVIEW_TIME)
+    db.session.flush()
 
 
 def record_report_accepted(actor: User | None, report: ReportDue) -> None:

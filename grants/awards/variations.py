@@ -277,13 +277,7 @@ def _apply_end_date(award: Award, variation: Variation) -> None:
     ]
     for report in award.reports:
         if report.kind == ReportKind.FINAL and report.accepted_at is None:
-            report.due_on = final_due
-    for payment in award.payments:
-        if (
-            payment.release_condition == ReleaseCondition.FINAL_REPORT
-            and payment.status == PaymentStatus.SCHEDULED
-        ):
-            payment.due_on = schedule.working_day(final_due + schedule.REVIEW_TIME)
+            services.move_report_due(report, final_due)
     db.session.flush()
 
 

@@ -291,3 +291,60 @@ class Question(db.Model):
             "options": list(self.options or []),
             "hint": self.hint,
         }
+
+
+class IndicatorUnit(enum.StrEnum):
+    """What an indicator counts. Fixed once the indicator is used, so its figures always add up."""
+
+    PEOPLE = "people"
+    SESSIONS = "sessions"
+    HOURS = "hours"
+    VOLUNTEERS = "volunteers"
+    ITEMS = "items"
+    PERCENTAGE = "percentage"
+    YES_NO = "yes_no"
+
+    @property
+    def label(self) -> str:
+        return INDICATOR_UNIT_LABELS[self]
+
+
+INDICATOR_UNIT_LABELS = {
+    IndicatorUnit.PEOPLE: "People",
+    IndicatorUnit.SESSIONS: "Sessions",
+    IndicatorUnit.HOURS: "Hours",
+    IndicatorUnit.VOLUNTEERS: "Volunteers",
+    IndicatorUnit.ITEMS: "Items",
+    IndicatorUnit.PERCENTAGE: "Percentage",
+    IndicatorUnit.YES_NO: "Yes or no",
+}
+
+
+class Indicator(db.Model):
+    """One measure in a fund's indicator library ("people taking part"), counted the same way by
+    every project that picks it, so its figures can be added up across projects and compared
+    year on year. Its id never changes; once used it is retired rather than deleted, and its unit
+    is fixed."""
+
+    __tablename__ = "fund_indicator"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("fund.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str] = mapped_column(Text, default="")  # how to count it, in plain English
+    unit: Mapped[IndicatorUnit] = mapped_column(str_enum(IndicatorUnit, "indicator_unit"))
+    principle_id: Mapped[int] = mapped_column(ForeignKey("principle.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    fund: Mapped[Fund] = relationship()
+    principle = relationship("Principle")
+
+    def audit_view(self) -> dict:
+        return {
+            "name": self.name,
+            "definition": self.definition,
+            "unit": self.unit.value,
+            "principle_id": self.principle_id,
+            "is_active": self.is_active,
+        }

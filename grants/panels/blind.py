@@ -289,7 +289,7 @@ class MemberView:
             ),
         ]
         rows += [
-            (self.text(outcome.indicator), self.text(outcome.target))
+            (self.text(outcome.title), self.text(outcome.target))
             for outcome in application.outcomes
         ]
         rows += [

@@ -46,7 +46,7 @@ def test_save_and_return_on_outcomes_saves_the_outcome_typed(client, application
         },
     )
     assert response.headers["Location"] == f"/applications/{application.id}"
-    assert [o.indicator for o in db.session.get(Application, application.id).outcomes] == [
+    assert [o.description for o in db.session.get(Application, application.id).outcomes] == [
         "Children fed"
     ]
 

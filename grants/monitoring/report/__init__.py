@@ -1,0 +1,1 @@
+"""The group's report: a task list with save and return, check your answers and a declaration."""
