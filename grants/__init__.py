@@ -147,8 +147,8 @@ def _register_blueprints(app: Flask) -> None:
     from grants.funds.public_routes import bp as rounds
     from grants.funds.routes import bp as funds
     from grants.funds.setup_routes import bp as round_setup
-    from grants.monitoring.report.routes import bp as reports
-    from grants.monitoring.review.routes import bp as monitoring
+    from grants.monitoring.report.blueprint import bp as reports
+    from grants.monitoring.review.blueprint import bp as monitoring
     from grants.monitoring.setup.routes import bp as report_setup
     from grants.organisations.routes import bp as organisations
     from grants.pages.routes import bp as pages

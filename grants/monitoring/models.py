@@ -88,9 +88,7 @@ class MonitoringReport(db.Model):
     """The group's report for one report due. Its status moves only through ``states.REPORTS``."""
 
     __tablename__ = "monitoring_report"
-    __table_args__ = (
-        CheckConstraint("sent_count >= 0", name="sent_count_not_negative"),
-    )
+    __table_args__ = (CheckConstraint("sent_count >= 0", name="sent_count_not_negative"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_due_id: Mapped[int] = mapped_column(ForeignKey("award_report.id"), unique=True)

@@ -1,7 +1,5 @@
-"""The group's report pages, at /reports."""
+"""(Routes of the group's report; see blueprint.py.)"""
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint("reports", __name__, url_prefix="/reports")
+from grants.monitoring.report.blueprint import bp  # noqa: F401

@@ -1,7 +1,5 @@
-"""The officers' monitoring pages, at /monitoring."""
+"""(Routes of the officers' monitoring pages; see blueprint.py.)"""
 
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint("monitoring", __name__, url_prefix="/monitoring")
+from grants.monitoring.review.blueprint import bp  # noqa: F401
