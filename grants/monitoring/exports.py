@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, false, func, select
 
 from grants.applications.models import Outcome
 from grants.awards.exports import as_csv, as_xlsx, filename, pounds
@@ -24,6 +24,7 @@ from grants.awards.reports import NO_NEIGHBOURHOOD, neighbourhoods_of
 from grants.clock import utc_to_uk
 from grants.extensions import db
 from grants.funds.models import Indicator, Round
+from grants.monitoring.access import LARGEST_ID
 from grants.monitoring.models import (
     MonitoringReport,
     ReportFile,
@@ -82,7 +83,9 @@ def _people(reach: dict | None) -> int:
 
 
 def _in_round(query: Select, round_id: int | None) -> Select:
-    if round_id is not None:
+    if round_id is not None and round_id > LARGEST_ID:
+        query = query.where(false())  # beyond any round's id: no such round
+    elif round_id is not None:
         query = query.where(Award.round_id == round_id)
     return query.execution_options(yield_per=BATCH_SIZE)
 

@@ -99,8 +99,9 @@ def _record(due: ReportDue, stage: ReminderStage, by_letter: bool) -> bool:
         insert(ReportReminder)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["report_due_id", "due_on", "stage"])
+        .returning(ReportReminder.id)
     )
-    return db.session.execute(statement).rowcount == 1
+    return db.session.execute(statement).scalar() is not None
 
 
 @dataclass

@@ -14,6 +14,7 @@ from grants.errors import DomainError, add_to_form, flash_refusal
 from grants.forms import BaseForm
 from grants.funds.services import get_round
 from grants.funds.setup_forms import KIND_LABELS
+from grants.monitoring.access import check_id
 from grants.monitoring.setup import templates
 from grants.monitoring.setup.forms import MoveForm, build_report_question_form
 from grants.permissions import Permission, requires
@@ -22,15 +23,19 @@ bp = Blueprint("report_setup", __name__, url_prefix="/funds/rounds/<int:round_id
 KINDS = "<any(interim, final):kind>"
 
 
+def _round(round_id: int):
+    return get_round(check_id(round_id))
+
+
 def _load(round_id: int, kind: str):
-    round_ = get_round(round_id)
+    round_ = _round(round_id)
     return round_, templates.get_template(round_, kind)
 
 
 @bp.route("/")
 @requires(Permission.MANAGE_FUNDS)
 def index(round_id: int):
-    round_ = get_round(round_id)
+    round_ = _round(round_id)
     owed = templates.owed_in(round_)
     listed = [(o, templates.template_for(round_.id, o.kind)) for o in owed]
     return render_template(
