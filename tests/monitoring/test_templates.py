@@ -196,3 +196,42 @@ def test_two_officers_editing_at_once_each_write_a_version(app):
     template = db.session.get(ReportTemplate, template_id)
     assert [v.number for v in template.versions] == [1, 2, 3]
     assert sorted(q["label"] for q in template.current.questions) == ["First", "Second"]
+
+
+def test_an_edit_that_loses_the_race_for_a_number_is_applied_on_top(officer, template, monkeypatch):
+    """This officer read version 1, but another officer's version 2 was saved before theirs:
+    the unique number refuses the insert, and the edit is written again as version 3."""
+    stale = template.current
+    db.session.add(
+        ReportTemplateVersion(
+            template_id=template.id,
+            number=2,
+            questions=[templates._as_question("theirs", details(label="Theirs"))],
+        )
+    )
+    db.session.flush()
+    real_latest, calls = templates._latest, []
+
+    def latest_read_too_early(t):
+        calls.append(t)
+        return stale if len(calls) == 1 else real_latest(t)
+
+    monkeypatch.setattr(templates, "_latest", latest_read_too_early)
+    version = templates.add_question(officer, template, details(label="Mine"))
+    assert len(calls) == 2 and version.number == 3
+    assert [q["label"] for q in version.questions] == ["Theirs", "Mine"]
+
+
+def test_a_template_made_by_someone_else_first_is_read_not_duplicated(monkeypatch):
+    """The first look found none, but by the insert another request had made it."""
+    round_id = make_round().id
+    made = templates.template_for(round_id, ReportKind.INTERIM)
+    real_find, calls = templates._find, []
+
+    def found_nothing_at_first(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real_find(*args)
+
+    monkeypatch.setattr(templates, "_find", found_nothing_at_first)
+    assert templates.template_for(round_id, ReportKind.INTERIM).id == made.id
+    assert len(calls) == 2
