@@ -75,7 +75,10 @@ PAGES = {
     "new": question_fields,
     "edit": question_fields,
     "remove": lambda: {"submit": fuzz.text_field("Remove")},
-    "move": lambda: {"direction": fuzz.choice_field(["up", "down"], tricky=["sideways", ""])},
+    "move": lambda: {
+        "direction": fuzz.choice_field(["up", "down"], tricky=["sideways", ""]),
+        "version": fuzz.number_field("3", tricky=["0", "-1", "9" * 40, "²"]),
+    },
 }
 
 

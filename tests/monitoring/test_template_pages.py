@@ -120,3 +120,40 @@ def test_a_bad_move_changes_nothing(client, round_):
         _url(round_, "final/questions/next/move"), data={"direction": "sideways"}
     )
     assert response.status_code == 302 and _current(round_, ReportKind.FINAL).number == 1
+
+
+def test_a_double_click_on_save_adds_the_question_once(client, round_):
+    body = {"label": "Who came?", "kind": "short_text", "required": "no"}
+    assert client.post(_url(round_, "interim/questions/new"), data=body).status_code == 302
+    again = client.post(_url(round_, "interim/questions/new"), data=body)
+    assert again.status_code == 200
+    assert "The report already asks this question" in again.get_data(as_text=True)
+    version = _current(round_)
+    assert version.number == 2 and len(version.questions) == 1
+
+
+def test_a_replayed_edit_writes_no_new_version(client, round_):
+    body = {"label": "What will you do next?", "kind": "short_text", "required": "no"}
+    for _ in range(2):
+        client.post(_url(round_, "final/questions/next"), data=body)
+    assert _current(round_, ReportKind.FINAL).number == 2
+
+
+def test_a_double_click_on_move_moves_once(client, round_):
+    client.post(
+        _url(round_, "final/questions/new"),
+        data={"label": "Second", "kind": "short_text", "required": "no"},
+    )
+    seen = _current(round_, ReportKind.FINAL).number
+    move = {"direction": "up", "version": str(seen)}
+    page = client.get(_url(round_)).get_data(as_text=True)
+    assert f'name="version" value="{seen}"' in page
+    second = _current(round_, ReportKind.FINAL).questions[1]["key"]
+    for _ in range(2):
+        response = client.post(_url(round_, f"final/questions/{second}/move"), data=move)
+        assert response.status_code == 302
+    version = _current(round_, ReportKind.FINAL)
+    assert version.number == seen + 1 and version.questions[0]["key"] == second
+    assert "The template changed while you were looking" in client.get(_url(round_)).get_data(
+        as_text=True
+    )

@@ -105,7 +105,9 @@ def test_a_choice_keeps_its_options_and_other_kinds_drop_them(officer, template)
     templates.add_question(
         officer, template, details(kind="single_choice", options=["Yes", "No", "Not sure"])
     )
-    templates.add_question(officer, template, details(kind="number", options=["stray"]))
+    templates.add_question(
+        officer, template, details(label="How many?", kind="number", options=["stray"])
+    )
     choice, number = template.current.questions
     assert choice["options"] == ["Yes", "No", "Not sure"] and number["options"] == []
 
@@ -235,3 +237,14 @@ def test_a_template_made_by_someone_else_first_is_read_not_duplicated(monkeypatc
     monkeypatch.setattr(templates, "_find", found_nothing_at_first)
     assert templates.template_for(round_id, ReportKind.INTERIM).id == made.id
     assert len(calls) == 2
+
+
+def test_two_questions_alike_are_refused(officer, template):
+    templates.add_question(officer, template, details(label="Who came?"))
+    templates.add_question(officer, template, details(label="Who else?"))
+    with pytest.raises(DomainError):
+        templates.add_question(officer, template, details(label="  WHO CAME?  "))
+    other = template.current.questions[1]["key"]
+    with pytest.raises(DomainError):
+        templates.edit_question(officer, template, other, details(label="who came?"))
+    assert template.current.number == 3

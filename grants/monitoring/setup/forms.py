@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
-from wtforms import RadioField
+from wtforms import HiddenField, RadioField
 from wtforms.validators import AnyOf
 
 from grants.forms import required as answer_needed
 from grants.funds.setup_forms import KIND_LABELS, MoveForm, QuestionForm
 from grants.monitoring.setup.templates import REPORT_KINDS
+from grants.numbers import whole_number
 
-__all__ = ["MoveForm", "ReportQuestionForm", "build_report_question_form"]
+__all__ = ["ReportMoveForm", "ReportQuestionForm", "build_report_question_form"]
 
 
 class ReportQuestionForm(QuestionForm):
@@ -41,3 +42,13 @@ def build_report_question_form(question: dict[str, Any] | None) -> ReportQuestio
             "required": "yes" if question.get("required") else "no",
         }
     return ReportQuestionForm(data=data)
+
+
+class ReportMoveForm(MoveForm):
+    """A reorder button, with the version the officer was looking at: a second click (or a
+    colleague's change in between) then moves nothing."""
+
+    version = HiddenField()
+
+    def seen(self) -> int | None:
+        return whole_number(self.version.data)

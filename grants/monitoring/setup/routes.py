@@ -16,7 +16,7 @@ from grants.funds.services import get_round
 from grants.funds.setup_forms import KIND_LABELS
 from grants.monitoring.access import check_id
 from grants.monitoring.setup import templates
-from grants.monitoring.setup.forms import MoveForm, build_report_question_form
+from grants.monitoring.setup.forms import ReportMoveForm, build_report_question_form
 from grants.permissions import Permission, requires
 
 bp = Blueprint("report_setup", __name__, url_prefix="/funds/rounds/<int:round_id>/reports")
@@ -118,10 +118,12 @@ def remove_question(round_id: int, kind: str, key: str):
 def move_question(round_id: int, kind: str, key: str):
     round_, template = _load(round_id, kind)
     templates.get_question(template, key)
-    form = MoveForm()
+    form = ReportMoveForm()
     if form.validate_on_submit():
         try:
-            templates.move_question(current_user, template, key, form.direction.data)
+            templates.move_question(
+                current_user, template, key, form.direction.data, seen=form.seen()
+            )
         except DomainError as error:
             flash_refusal(error, "error")
     return redirect(url_for(".index", round_id=round_.id))

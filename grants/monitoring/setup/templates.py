@@ -60,6 +60,7 @@ REPORT_KINDS = [kind for kind in QuestionKind if kind != QuestionKind.FILE]
 NO_FILES = "A report question cannot ask for a file: groups add photos to their story"
 ATTEMPTS = 5  # versions written by others in between, before an edit gives up
 BUSY = "Someone else is changing this template at the same time. Try again"
+MOVED_SINCE = "The template changed while you were looking at it. Check the order and try again"
 
 
 def _find(round_id: int, kind: ReportKind) -> ReportTemplate | None:
@@ -229,11 +230,14 @@ def _write_version(actor, template: ReportTemplate, action: str, change: Change,
     """Apply ``change`` to the latest questions and save them as the next version.
 
     Another officer's version written in between takes the number first; this change is then
-    applied again, on top of theirs, up to ``ATTEMPTS`` times."""
+    applied again, on top of theirs, up to ``ATTEMPTS`` times. A change that changes nothing
+    (a replayed edit) writes nothing: the latest version is returned as it is."""
     check_can_manage(actor)
     for _ in range(ATTEMPTS):
         latest = _latest(template)
         questions = change([dict(q) for q in latest.questions or []])
+        if questions == list(latest.questions or []):
+            return latest
         version = ReportTemplateVersion(
             template_id=template.id,
             number=latest.number + 1,
@@ -291,6 +295,10 @@ def add_question(
                 "Remove one to add another",
                 field="label",
             )
+        label = details.label.strip().casefold()
+        if any(q["label"].casefold() == label for q in questions):
+            # Two questions alike help nobody; and a second click on "Save" adds nothing.
+            raise DomainError("The report already asks this question", field="label")
         return [*questions, _as_question(new_key(questions), details)]
 
     return _write_version(actor, template, "report_template.question_added", change)
@@ -304,7 +312,11 @@ def edit_question(
     _as_question(key, details)
 
     def change(questions):
-        questions[_index(questions, key)] = _as_question(key, details)
+        index = _index(questions, key)
+        label = details.label.strip().casefold()
+        if any(q["label"].casefold() == label for i, q in enumerate(questions) if i != index):
+            raise DomainError("The report already asks this question", field="label")
+        questions[index] = _as_question(key, details)
         return questions
 
     return _write_version(actor, template, "report_template.question_changed", change, key=key)
@@ -321,11 +333,17 @@ def remove_question(actor, template: ReportTemplate, key: str) -> ReportTemplate
 
 
 def move_question(
-    actor, template: ReportTemplate, key: str, direction: str
+    actor, template: ReportTemplate, key: str, direction: str, seen: int | None = None
 ) -> ReportTemplateVersion | None:
-    """Move a question up or down one place, in a new version (None: it is already there)."""
+    """Move a question up or down one place, in a new version (None: it is already there).
+
+    ``seen`` is the version number the officer was looking at: once another version has been
+    written since (their own first click of a double click, or a colleague's change), the move
+    is refused, since it may no longer be the one they meant."""
     if direction not in ("up", "down"):
         raise DomainError("Choose up or down")
+    if seen is not None and seen != template.current.number:
+        raise DomainError(MOVED_SINCE)
     current = [q["key"] for q in template.current.questions]
     if key not in current:
         raise NotFound("Question not found")
