@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import contains_eager, joinedload
 
+from grants import audit
 from grants.awards.models import Award, ReportDue, ReportKind
 from grants.awards.pages import award_link
 from grants.awards.states import IN_FORCE
@@ -133,6 +134,17 @@ def send_reminders(today: date, link_for: Link) -> Sent:
         address = organisation.contact_email_address
         if not _record(due, stage, by_letter=not address):
             continue  # already sent, by an earlier run or another machine
+        audit.record(
+            None,
+            "report.reminded",
+            due,
+            after={
+                "stage": stage.value,
+                "due_on": due.due_on.isoformat(),
+                "by_letter": not address,
+            },
+            object_type="ReportDue",
+        )
         if not address:
             sent.by_letter.append(due)
             continue

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from grants import transaction
+from grants.audit import AuditEvent
 from grants.awards import services as award_services
 from grants.awards.states import AwardStatus
 from grants.clock import uk_today
@@ -79,6 +80,10 @@ def test_run_twice_one_email(ready):
     assert f"{due.due_on.day} {due.due_on:%B %Y}" in body
     assert "how your project is going so far" in body and link(due) in body
     assert stages(due) == [(due.due_on, ReminderStage.BEFORE)]
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "report.reminded")
+    ).one()
+    assert event.object_id == str(due.id) and event.after["stage"] == "before"
 
 
 def test_each_stage_is_sent_once_on_its_own_day(ready):
