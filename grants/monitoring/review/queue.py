@@ -127,7 +127,8 @@ def _listed():
     )
 
 
-def _narrowed(query: Select, filters: QueueFilters, today: date, *, bucket=True) -> Select:
+def _narrowed(query: Select, filters: QueueFilters, today: date, *, counting=False) -> Select:
+    """The filters applied; ``counting`` (for the tabs) leaves the bucket open, accepted too."""
     query = query.where(_listed())
     if filters.round_id is not None:
         query = query.where(Award.round_id == filters.round_id)
@@ -140,18 +141,19 @@ def _narrowed(query: Select, filters: QueueFilters, today: date, *, bucket=True)
     elif filters.status is not None:
         query = query.where(MonitoringReport.status == R(filters.status))
     accepted = filters.status == R.ACCEPTED.value or filters.bucket == Bucket.ACCEPTED
-    if not accepted:  # accepted reports are done: shown only when asked for
+    if not accepted and not counting:  # accepted reports are done: shown only when asked for
         query = query.where(
             or_(MonitoringReport.id.is_(None), MonitoringReport.status != R.ACCEPTED)
         )
-    if bucket and filters.bucket is not None:
+    if not counting and filters.bucket is not None:
         query = query.where(_bucket_expression(today) == filters.bucket.value)
     return query
 
 
 def _joined(query: Select) -> Select:
     return (
-        query.join(Award, Award.id == ReportDue.award_id)
+        query.select_from(ReportDue)
+        .join(Award, Award.id == ReportDue.award_id)
         .join(Application, Application.id == Award.application_id)
         .join(Organisation, Organisation.id == Award.organisation_id)
         .join(Round, Round.id == Award.round_id)
@@ -237,9 +239,9 @@ def bucket_counts(filters: QueueFilters, today: date | None = None) -> dict[Buck
     """How many rows each tab holds under the other filters: one query."""
     today = today or uk_today()
     bucket = _bucket_expression(today).label("bucket")
-    query = _narrowed(_joined(select(bucket, func.count())), filters, today, bucket=False).group_by(
-        bucket
-    )
+    query = _narrowed(
+        _joined(select(bucket, func.count())), filters, today, counting=True
+    ).group_by(bucket)
     counts = {name: int(count) for name, count in db.session.execute(query)}
     return {b: counts.get(b.value, 0) for b in (*SHOWN, Bucket.ACCEPTED)}
 

@@ -94,12 +94,20 @@ def _report(report_id: int) -> MonitoringReport:
     return report
 
 
+def _reviewable(report_id: int) -> MonitoringReport:
+    """The report, for an officer who may decide on it (403 saying why otherwise)."""
+    report = _report(report_id)
+    access.check_may_review(current_user, report)
+    return report
+
+
 def _review_page(report: MonitoringReport, *, changes_form=None, status: int = 200):
     return render_template(
         "monitoring/review/review.html",
         page=view.page_for(current_user, report),
         accept_form=AcceptForm(formdata=None),
         changes_form=changes_form or RequestChangesForm(formdata=None),
+        form=changes_form,  # the one with errors, for the page's error summary
         finance=current_user.can(Permission.MANAGE_PAYMENTS),
     ), status
 
@@ -113,7 +121,7 @@ def review(report_id: int):
 @bp.route("/reports/<int:report_id>/accept", methods=["POST"])
 @requires(OFFICER)
 def accept(report_id: int):
-    report = _report(report_id)
+    report = _reviewable(report_id)
     if AcceptForm().validate_on_submit():
         try:
             services.accept(current_user, report, links=_links(report))
@@ -126,7 +134,7 @@ def accept(report_id: int):
 @bp.route("/reports/<int:report_id>/changes", methods=["POST"])
 @requires(OFFICER)
 def request_changes(report_id: int):
-    report = _report(report_id)
+    report = _reviewable(report_id)
     form = RequestChangesForm()
     if form.validate_on_submit():
         try:
