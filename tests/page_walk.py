@@ -20,11 +20,13 @@ from grants.awards.models import (
     BankDetails,
     Payment,
     PaymentRun,
+    ReportDue,
     Variation,
     VariationKind,
 )
 from grants.extensions import db
 from grants.funds.models import Contribution, Criterion, Fund, Question, Round
+from grants.monitoring.models import MonitoringReport
 from grants.organisations.models import GroupLetter, Membership, Organisation
 from grants.panels.models import Panel, PanelSeat, ScoreSheet
 from grants.panels.record_models import RecordDocument
@@ -122,6 +124,8 @@ ARGUMENTS: dict[frozenset, Callable[[], list[dict]]] = {
     frozenset({"run_id"}): _ids(PaymentRun, run_id=_id),
     frozenset({"details_id"}): _ids(BankDetails, details_id=_id),
     frozenset({"variation_id"}): _ids(Variation, variation_id=_id),
+    frozenset({"report_id"}): _ids(MonitoringReport, report_id=_id),
+    frozenset({"report_due_id"}): _ids(ReportDue, report_due_id=_id),
     frozenset({"neighbourhood_id"}): _ids(Neighbourhood, neighbourhood_id=_id),
     frozenset({"principle_id"}): _ids(Principle, principle_id=_id),
     frozenset({"organisation_id", "letter_id"}): _ids(
