@@ -275,8 +275,8 @@ def home_for(viewer: User, today: date | None = None) -> FinanceHome:
         ),
         _awaiting_acceptance(today),
         _awaiting_bank_verification(today),
-        _variations(viewer, today),
         _ready_to_close(today),
+        _variations(viewer, today),
     ]
     ledger = reports.ledger()
     home.totals = [ledger.by_neighbourhood, ledger.by_principle, ledger.by_contributor]
