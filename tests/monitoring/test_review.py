@@ -321,3 +321,51 @@ def test_an_award_with_its_final_report_still_due_is_not_listed_to_close():
     services.accept(officer(), sent(ready))
     [section] = [s for s in home_for(ready.raiser).sections if s.key == "to_close"]
     assert section.items == [] and section.count == 0
+
+
+def test_a_report_sent_back_and_sent_again_can_then_be_accepted():
+    ready = award_in_force()
+    report = sent(ready)
+    services.request_changes(officer(), report, "Add the receipts")
+    report.status = R.SUBMITTED  # the group fixes it and sends it again
+    db.session.flush()
+    services.accept(officer(), report)
+    assert [review.outcome for review in report.reviews] == [R.CHANGES_REQUESTED, R.ACCEPTED]
+    assert all(payments.condition_met(p) for p in waiting_on(ready))
+
+
+# Two officers (or one double click) at once
+
+
+def _as(officer_id: int, report_id: int, action: str):
+    from grants.accounts.models import User
+    from grants.monitoring.models import MonitoringReport
+
+    def prepare():
+        person = db.session.get(User, officer_id)
+        report = db.session.get(MonitoringReport, report_id)
+        if action == "accept":
+            return lambda: services.accept(person, report)
+        return lambda: services.request_changes(person, report, "Add the receipts")
+
+    return prepare
+
+
+@pytest.mark.parametrize("second", ["accept", "changes"])
+def test_two_decisions_at_once_make_one(app, second):
+    from tests.concurrency import at_once
+
+    ready = award_in_force()
+    report = sent(ready)
+    people = [officer().id, officer().id]
+    transaction.commit()
+    results = at_once(app, [_as(people[0], report.id, "accept"), _as(people[1], report.id, second)])
+    assert sorted(type(result).__name__ for result in results) == ["DomainError", "NoneType"]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(ReportReview)) == 1
+    accepted = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "award.report_accepted")
+    )
+    assert accepted == (1 if report_due(ready).accepted_at else 0)
