@@ -109,6 +109,7 @@ def _review_page(report: MonitoringReport, *, changes_form=None, status: int = 2
         changes_form=changes_form or RequestChangesForm(formdata=None),
         form=changes_form,  # the one with errors, for the page's error summary
         finance=current_user.can(Permission.MANAGE_PAYMENTS),
+        answers=has_endpoint("monitoring.answer_change"),
     ), status
 
 
