@@ -261,3 +261,15 @@ def test_no_such_report_is_not_found(client):
         "/monitoring/reports/99999999999999999999",
     ):
         assert client.get(path).status_code == 404, path  # fmt: skip
+
+
+def test_the_review_page_costs_the_same_queries_however_many_awards(client, count_queries):
+    from tests.monitoring.test_queue import in_force, with_status
+
+    ready = award_in_force()
+    report = sent(ready)
+    sign_in(client, officer())
+    few = count_queries(lambda: client.get(f"/monitoring/reports/{report.id}").close())
+    for stub in in_force(10, budget_pence=10**9):
+        with_status(stub, R.SUBMITTED)
+    assert count_queries(lambda: client.get(f"/monitoring/reports/{report.id}").close()) == few
