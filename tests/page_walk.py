@@ -27,6 +27,7 @@ from grants.awards.models import (
 )
 from grants.extensions import db
 from grants.funds.models import Contribution, Criterion, Fund, Question, Round
+from grants.monitoring.models import MonitoringReport
 from grants.organisations.models import GroupLetter, Membership, Organisation
 from grants.panels.models import Panel, PanelSeat, ScoreSheet
 from grants.panels.record_models import RecordDocument
@@ -137,6 +138,8 @@ ARGUMENTS: dict[frozenset, Callable[[], list[dict]]] = {
     frozenset({"run_id"}): _ids(PaymentRun, run_id=_id),
     frozenset({"details_id"}): _ids(BankDetails, details_id=_id),
     frozenset({"variation_id"}): _ids(Variation, variation_id=_id),
+    frozenset({"report_id"}): _ids(MonitoringReport, report_id=_id),
+    frozenset({"report_due_id"}): _ids(ReportDue, report_due_id=_id),
     frozenset({"neighbourhood_id"}): _ids(Neighbourhood, neighbourhood_id=_id),
     frozenset({"principle_id"}): _ids(Principle, principle_id=_id),
     frozenset({"organisation_id", "letter_id"}): _ids(
@@ -146,7 +149,6 @@ ARGUMENTS: dict[frozenset, Callable[[], list[dict]]] = {
         {"round_id": r.id, "kind": kind.value} for r in _sample(Round)[:1] for kind in ReportKind
     ],
     frozenset({"round_id", "kind", "key"}): _template_questions,
-    frozenset({"report_due_id"}): _ids(ReportDue, report_due_id=_id),
     frozenset({"round_id", "number"}): _ids(
         RecordDocument,
         round_id=lambda document: db.session.get(Panel, document.panel_id).round_id,
