@@ -26,6 +26,8 @@ def letters():
 @requires(Permission.REVIEW_REPORTS)
 def letter(report_due_id: int):
     due = access.get_due_for_viewing(current_user, report_due_id)
+    # Like every staff step on a report, never for a group the officer belongs or belonged to.
+    access.check_conflict_free(current_user, due.award)
     return render_template(
         "monitoring/letters/letter.html",
         letter=reminders.letter_for(due, uk_today()),
