@@ -91,7 +91,9 @@ def _add_problems(form, problems: dict[str, str]) -> None:
 @bp.route("/due/<int:report_due_id>/start", methods=["GET", "POST"])
 @signed_in
 def start(report_due_id: int):
-    due = access.get_due_for_viewing(current_user, min(report_due_id, LARGEST_ID + 1))
+    if report_due_id > LARGEST_ID:
+        abort(404)
+    due = access.get_due_for_viewing(current_user, report_due_id)
     access.check_may_write(current_user, due.award)
     started = services.existing_for(due)
     if started is not None:
@@ -155,7 +157,7 @@ def remove_recording(report_id: int, file_id: int):
     report = _load(report_id, for_editing=True)
     if ConfirmForm().validate_on_submit():
         try:
-            services.remove_recording(current_user, report, min(file_id, LARGEST_ID + 1))
+            services.remove_recording(current_user, report, file_id)
         except DomainError as error:
             flash_refusal(error)
         else:
