@@ -108,7 +108,7 @@ def start(report_due_id: int):
         try:
             report = services.start(current_user, due, channel=channel)
         except DomainError as error:
-            add_to_form(form, error, default_field="channel")
+            add_to_form(form, error, default_field="channel" if assisted else None)
         else:
             return redirect(url_for(".task_list", report_id=report.id))
     return render_template(
