@@ -272,3 +272,15 @@ def test_forms_work_without_javascript(client, w):
         assert form.select_one("button, input[type=submit]") is not None, path
     what = soup_of(client.get(f"/reports/{report.id}/what-happened"))
     assert what.select("main form")[-1]["enctype"] == "multipart/form-data"
+
+
+def test_a_report_cannot_be_started_before_the_agreement_is_in_force(client, w):
+    from grants.awards.states import AwardStatus
+
+    w.ready.award.status = AwardStatus.OFFERED
+    response = client.post(f"/reports/due/{report_due(w.ready).id}/start", data={})
+    assert response.status_code == 200
+    assert error_messages(response) == [
+        "Reports can only be written while the grant agreement is in force"
+    ]
+    assert db.session.query(MonitoringReport).count() == 0
