@@ -173,3 +173,13 @@ def check(report, *, paid_pence: int | None = None) -> SpendingCheck:
         errors=errors,
         warnings=warnings,
     )
+
+
+def problems_in(report, spends: dict[int, tuple[int | None, str | None]]) -> list[Problem]:
+    """The missing answers in what was just typed (``{budget_line_id: (spent_pence,
+    explanation)}``), so a page refused for one bad amount still lists every other problem."""
+    lines = [
+        SpendLine(line, line.amount_pence, *spends.get(line.id, (None, None)))
+        for line in report.award.application.budget_lines
+    ]
+    return [problem for line in lines for problem in _line_problems(line)]

@@ -284,3 +284,61 @@ def test_a_report_cannot_be_started_before_the_agreement_is_in_force(client, w):
         "Reports can only be written while the grant agreement is in force"
     ]
     assert db.session.query(MonitoringReport).count() == 0
+
+
+def test_an_officers_own_questions_are_asked_and_checked(client, w):
+    from grants.monitoring.models import ReportTemplateVersion
+    from grants.monitoring.setup.templates import template_for
+
+    template = template_for(w.ready.award.round_id, ReportKind.FINAL)
+    template.versions.append(
+        ReportTemplateVersion(
+            number=template.current.number + 1,
+            questions=[
+                {"key": "q-1a2b3c4d", "kind": "single_choice", "label": "Will you carry on?",
+                 "hint": "", "required": True, "word_limit": None, "options": ["Yes", "Not sure"]},
+                {"key": "q-9f8e7d6c", "kind": "date", "label": "When did it end?",
+                 "hint": "", "required": False, "word_limit": None, "options": []},
+            ],
+        )
+    )  # fmt: skip
+    db.session.flush()
+    report = started(w, ReportKind.FINAL)
+    base = f"/reports/{report.id}/questions"
+    page = client.get(base).get_data(as_text=True)
+    assert "Will you carry on?" in page and "When did it end?" in page
+    refused = client.post(
+        base, data={"question_q_1a2b3c4d": "Maybe", "question_q_9f8e7d6c": ["31", "2", "2027"]}
+    )
+    assert refused.status_code == 200
+    assert set(error_messages(refused)) == {"Select an option from the list", "Enter a real date"}
+    saved = client.post(
+        base, data={"question_q_1a2b3c4d": "Not sure", "question_q_9f8e7d6c": ["1", "3", "2027"]}
+    )
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(MonitoringReport, report.id).answers == {
+        "q-1a2b3c4d": "Not sure",
+        "q-9f8e7d6c": "2027-03-01",
+    }
+    check = client.get(f"/reports/{report.id}/check").get_data(as_text=True)
+    assert "Will you carry on?" in check and "1 March 2027" in check
+
+
+def test_one_bad_amount_still_shows_every_other_spending_problem(client, w):
+    report = started(w)
+    response = client.post(
+        f"/reports/{report.id}/spending",
+        data={
+            f"spent_{w.food.id}": "12.345",
+            f"spent_{w.venue.id}": "",
+            f"explanation_{w.venue.id}": "",
+        },
+    )
+    assert response.status_code == 200
+    assert error_messages(response) == [
+        "Enter an amount like 1,250.50",
+        "Enter how much you have spent on Venue hire",
+    ]
+    db.session.expire_all()
+    assert db.session.get(MonitoringReport, report.id).spending == []  # nothing saved

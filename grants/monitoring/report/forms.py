@@ -194,7 +194,7 @@ def outcomes_from(form: BaseForm, report: MonitoringReport) -> tuple[dict, dict]
 
 
 def question_field_name(question) -> str:
-    return f"question_{question.id}"
+    return question.field_name
 
 
 def questions_form(report: MonitoringReport, formdata=None) -> BaseForm:

@@ -201,6 +201,9 @@ def spending_page(report_id: int):
                 return _saved_and_back(report)
             # What was given is kept (this page commits); what is missing is listed.
             _add_problems(form, {p.field: p.message for p in check.errors})
+    elif form.is_submitted():
+        typed = spending.problems_in(report, forms.spends_from(form, report))
+        _add_problems(form, {p.field: p.message for p in typed})
     return _section("spending", report, form, check=spending.check(report))
 
 
@@ -237,6 +240,8 @@ def questions(report_id: int):
             add_to_form(form, error)
         else:
             return _saved_and_back(report)
+    elif form.is_submitted():
+        _add_problems(form, services.answer_problems(report, forms.answers_from(form, report)))
     return _section(
         "questions",
         report,

@@ -11,6 +11,7 @@ the story is optional.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +40,10 @@ def empty(value: Any) -> bool:
     return value is None or (isinstance(value, str | list | dict) and not value)
 
 
+# A question's key, as the template pages make them ("q-1a2b3c4d", or "next" for a default).
+SAFE_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
 @dataclass(frozen=True)
 class TemplateQuestion:
     """One of the template's own questions, shaped like a round's question (``funds.Question``)
@@ -59,7 +64,7 @@ class TemplateQuestion:
         except ValueError:
             return None
         key = str(question.get("key") or "")
-        if kind == QuestionKind.FILE or not key.isidentifier():
+        if kind == QuestionKind.FILE or not SAFE_KEY.fullmatch(key):
             return None  # reports ask no file questions
         return cls(
             id=key,
@@ -70,6 +75,11 @@ class TemplateQuestion:
             word_limit=question.get("word_limit") or None,
             options=[str(option) for option in question.get("options") or []],
         )
+
+    @property
+    def field_name(self) -> str:
+        """The form field that asks it ("q-1a2b" is asked by "question_q_1a2b")."""
+        return "question_" + self.id.replace("-", "_")
 
 
 def questions_of(report: MonitoringReport) -> list[TemplateQuestion]:

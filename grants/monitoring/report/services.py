@@ -320,23 +320,30 @@ def _text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def save_answers(actor: User, report: MonitoringReport, values: dict[str, Any]) -> None:
-    """Answers to the template's own questions (the version the report started on), by key;
-    checked by the same rules as an application's answers. Keys it does not ask are ignored."""
-    check_may_edit(actor, report)
+def answer_problems(report: MonitoringReport, values: dict[str, Any]) -> dict[str, str]:
+    """Answers that break their question's rules (the application's rules), by form field."""
     questions = {q.id: q for q in sections.questions_of(report)}
     errors = {}
     for key, value in values.items():
         question = questions.get(key)
         problem = _answer_problem(question, value) if question else None
         if problem:
-            errors[f"question_{key}"] = problem
+            errors[question.field_name] = problem
+    return errors
+
+
+def save_answers(actor: User, report: MonitoringReport, values: dict[str, Any]) -> None:
+    """Answers to the template's own questions (the version the report started on), by key;
+    checked by the same rules as an application's answers. Keys it does not ask are ignored."""
+    check_may_edit(actor, report)
+    errors = answer_problems(report, values)
     if errors:
         raise InvalidInput(errors)
+    asked = {q.id for q in sections.questions_of(report)}
     before = dict(report.answers or {})
     answers = dict(report.answers or {})
     for key, value in values.items():
-        if key in questions:
+        if key in asked:
             answers[key] = value.isoformat() if isinstance(value, date) else value
     report.answers = answers
     _saved(actor, report, sections.QUESTIONS, before, answers)
