@@ -17,7 +17,7 @@ from grants.extensions import db
 from grants.monitoring import access
 from grants.monitoring.models import MonitoringReport
 from grants.monitoring.report import pdf, sections
-from grants.monitoring.states import REPORTS, Actor, ReportStatus
+from grants.monitoring.states import REPORTS, SENT, Actor, ReportStatus
 from grants.permissions import Role
 
 LinkBuilder = Callable[[MonitoringReport], str]
@@ -54,7 +54,7 @@ def send(
     """Send the report for review (first time, or again after changes were asked for). It is
     locked, its PDF is stored, and the programme officers are told it waits for them."""
     access.check_may_write(actor, report.award)
-    if report.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
+    if report.status in SENT:
         raise AlreadySent("This report has already been sent")
     REPORTS.check(report.status, ReportStatus.SUBMITTED, Actor.GROUP)
     errors = declaration_problems(name=declaration_name, role=declaration_role, confirmed=confirmed)
