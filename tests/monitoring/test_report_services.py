@@ -267,3 +267,52 @@ def test_spending_keeps_what_was_given_and_checks_shapes():
     ]
     services.save_spending(w.member, report, {w.food.id: (None, None)})
     assert report.spending == []
+
+
+def _postgresql_only():
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("Needs two real connections at once")
+
+
+def test_two_starts_at_once_make_one_report(app):
+    _postgresql_only()
+    from grants.accounts.models import User
+    from grants.awards.models import ReportDue
+    from tests.concurrency import at_once
+
+    w = world()
+    template_for(
+        w.ready.award.round_id, ReportKind.INTERIM
+    )  # made first: that race is tested apart
+    due_id, member_id = report_due(w.ready).id, w.member.id
+    transaction.commit()
+
+    def prepare():
+        member, due = db.session.get(User, member_id), db.session.get(ReportDue, due_id)
+        return lambda: services.start(member, due)
+
+    assert at_once(app, [prepare, prepare]) == [None, None]
+    assert db.session.scalar(select(func.count()).select_from(MonitoringReport)) == 1
+
+
+def test_two_sends_at_once_send_once(app):
+    _postgresql_only()
+    from grants.accounts.models import User
+    from tests.concurrency import at_once
+
+    w = world()
+    report_id, member_id = fill(w, started(w)).id, w.member.id
+    transaction.commit()
+
+    def prepare():
+        member, report = (
+            db.session.get(User, member_id),
+            db.session.get(MonitoringReport, report_id),
+        )
+        return lambda: services.send(member, report, "Sam Member", "Chair", True)
+
+    results = at_once(app, [prepare, prepare])
+    assert sorted(type(r).__name__ for r in results) == ["AlreadySent", "NoneType"]
+    db.session.expire_all()
+    report = db.session.get(MonitoringReport, report_id)
+    assert report.sent_count == 1 and [d.version for d in report.documents] == [1]
