@@ -320,7 +320,11 @@ def sent(report_id: int):
     report = _load(report_id)
     if report.sent_count == 0:
         return redirect(url_for(".task_list", report_id=report.id))
-    return render_template("monitoring/report/confirmation.html", report=report)
+    return render_template(
+        "monitoring/report/confirmation.html",
+        report=report,
+        for_group=is_group_member(current_user, report.award),
+    )
 
 
 @bp.route("/<int:report_id>/pdf/<int:version>", endpoint="pdf")
