@@ -97,9 +97,10 @@ def test_an_officer_entering_it_records_the_channel_and_who_entered_it():
     assert report.entered_by_id == officer.id and report.is_assisted
     assert report.channel == Channel.PHONE
     event = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "monitoring_report.started")
+        select(AuditEvent).where(AuditEvent.action == "monitoring.report_entered")
     )
     assert event.actor_id == officer.id and event.after["channel"] == "phone"
+    assert event.after["entered_by_id"] == officer.id
 
 
 def test_a_member_always_reports_online():

@@ -96,7 +96,15 @@ def start(
             db.session.add(report)
     except IntegrityError:  # started by someone else a moment ago: theirs is the report
         return existing_for(report_due)
-    audit.record(actor, "monitoring_report.started", report, after=report.audit_view())
+    if member:
+        audit.record(actor, "monitoring_report.started", report, after=report.audit_view())
+    else:  # the name the review side and the audit log know an assisted report by
+        audit.record(
+            actor,
+            "monitoring.report_entered",
+            report,
+            after={**report.audit_view(), "entered_by_id": actor.id},
+        )
     db.session.flush()
     return report
 
