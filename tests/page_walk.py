@@ -27,7 +27,7 @@ from grants.awards.models import (
 )
 from grants.extensions import db
 from grants.funds.models import Contribution, Criterion, Fund, Question, Round
-from grants.monitoring.models import MonitoringReport
+from grants.monitoring.models import MonitoringReport, ReportDocument, ReportFile
 from grants.organisations.models import GroupLetter, Membership, Organisation
 from grants.panels.models import Panel, PanelSeat, ScoreSheet
 from grants.panels.record_models import RecordDocument
@@ -153,6 +153,12 @@ ARGUMENTS: dict[frozenset, Callable[[], list[dict]]] = {
         RecordDocument,
         round_id=lambda document: db.session.get(Panel, document.panel_id).round_id,
         number=lambda document: document.number,
+    ),
+    frozenset({"report_id", "version"}): _ids(
+        ReportDocument, report_id=lambda d: d.report_id, version=lambda d: d.version
+    ),
+    frozenset({"report_id", "file_id"}): _ids(
+        ReportFile, report_id=lambda f: f.report_id, file_id=_id
     ),
 }
 # Routes that show no stored names: emailed-link pages (a token), static files and exports
