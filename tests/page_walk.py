@@ -25,6 +25,8 @@ from grants.awards.models import (
 )
 from grants.extensions import db
 from grants.funds.models import Contribution, Criterion, Fund, Question, Round
+from grants.monitoring.models import MonitoringReport, ReportChangeRequest, ReportFile
+from grants.monitoring.states import ChangeKind
 from grants.organisations.models import GroupLetter, Membership, Organisation
 from grants.panels.models import Panel, PanelSeat, ScoreSheet
 from grants.panels.record_models import RecordDocument
@@ -127,6 +129,15 @@ ARGUMENTS: dict[frozenset, Callable[[], list[dict]]] = {
     frozenset({"organisation_id", "letter_id"}): _ids(
         GroupLetter, organisation_id=lambda letter: letter.organisation_id, letter_id=_id
     ),
+    frozenset({"report_id", "file_id"}): _ids(
+        ReportFile, report_id=lambda f: f.report_id, file_id=_id
+    ),
+    frozenset({"report_id", "kind"}): lambda: [
+        {"report_id": r.id, "kind": kind.value}
+        for r in _sample(MonitoringReport)[:1]
+        for kind in ChangeKind
+    ],
+    frozenset({"change_id"}): _ids(ReportChangeRequest, change_id=_id),
     frozenset({"round_id", "number"}): _ids(
         RecordDocument,
         round_id=lambda document: db.session.get(Panel, document.panel_id).round_id,
