@@ -129,6 +129,7 @@ ARGUMENTS: dict[frozenset, Callable[[], list[dict]]] = {
     frozenset({"organisation_id", "letter_id"}): _ids(
         GroupLetter, organisation_id=lambda letter: letter.organisation_id, letter_id=_id
     ),
+    frozenset({"report_id"}): _ids(MonitoringReport, report_id=_id),
     frozenset({"report_id", "file_id"}): _ids(
         ReportFile, report_id=lambda f: f.report_id, file_id=_id
     ),

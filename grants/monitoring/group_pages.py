@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from grants.accounts.models import User
@@ -20,10 +20,11 @@ from grants.awards.pages import award_page
 from grants.awards.states import IN_FORCE
 from grants.clock import uk_today
 from grants.extensions import db
-from grants.monitoring import access, publishing
+from grants.monitoring import access, changes, publishing
 from grants.monitoring.models import MonitoringReport
 from grants.monitoring.states import EDITABLE, ReportStatus
 from grants.pages.home import home_page
+from grants.permissions import Permission
 
 DUE_LABEL = "Due"
 
@@ -167,5 +168,13 @@ def award_section(viewer: User, award: Award) -> AwardReports | None:
     return AwardReports(award, rows, may_write(viewer, award), stories)
 
 
+def finance_section(viewer: User, home) -> int | None:
+    """For finance officers: how many changes groups asked for wait for an answer."""
+    if not viewer.can(Permission.MANAGE_PAYMENTS):
+        return None
+    return db.session.scalar(select(func.count()).select_from(changes.open_requests().subquery()))
+
+
 home_page.register("monitoring/_home_reports.html", home_section)
+home_page.register("monitoring/_home_changes.html", finance_section)
 award_page.register("monitoring/_award_reports.html", award_section)

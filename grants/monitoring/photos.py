@@ -75,8 +75,10 @@ def reencode(content: bytes) -> tuple[bytes, str]:
                         field="photo",
                     )
                 image_format = image.format
+                if image_format not in FORMATS:
+                    raise DomainError(NOT_A_PHOTO, field="photo")
                 image.load()
-                upright = ImageOps.exif_transpose(image)
+                cleaned = _clean_bytes(ImageOps.exif_transpose(image), image_format)
     except DomainError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -85,9 +87,7 @@ def reencode(content: bytes) -> tuple[bytes, str]:
         ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise DomainError(NOT_A_PHOTO, field="photo") from None
-    if image_format not in FORMATS:
-        raise DomainError(NOT_A_PHOTO, field="photo")
-    return _clean_bytes(upright, image_format), FORMATS[image_format]
+    return cleaned, FORMATS[image_format]
 
 
 def _clean_bytes(image: Image.Image, image_format: str) -> bytes:

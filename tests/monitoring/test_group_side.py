@@ -11,7 +11,7 @@ import pytest
 from grants.awards.models import ReportKind
 from grants.clock import uk_today
 from grants.extensions import db
-from grants.monitoring import group_pages
+from grants.monitoring import changes, group_pages
 from grants.monitoring.models import ReportDocument
 from grants.monitoring.states import ReportStatus
 from grants.permissions import Permission, Role
@@ -173,3 +173,21 @@ def test_another_group_learns_nothing():
     make_group(stranger)
     assert group_pages.award_section(stranger, ready.award) is None
     assert group_pages.award_section(make_user(Role.PANEL_MEMBER), ready.award) is None
+
+
+def test_finance_officers_see_how_many_changes_wait_for_an_answer(client):
+    from tests.monitoring.test_changes import more_time
+
+    ready = award_in_force()
+    sign_in(client, ready.raiser)
+    assert "No requests are waiting" in home_text(client)
+    report = bare_report(ready)
+    changes.add_request(ready.member, report, more_time(report))
+    report.status = ReportStatus.SUBMITTED
+    changes.mark_sent(ready.member, report)
+    soup = soup_of(client.get("/home"))
+    assert soup.find("a", href="/monitoring/changes").get_text(strip=True) == (
+        "1 request is waiting for a written answer"
+    )
+    sign_in(client, ready.member)
+    assert "Changes groups have asked for" not in home_text(client)
