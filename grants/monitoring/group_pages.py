@@ -169,10 +169,14 @@ def award_section(viewer: User, award: Award) -> AwardReports | None:
 
 
 def finance_section(viewer: User, home) -> int | None:
-    """For finance officers: how many changes groups asked for wait for an answer."""
+    """For finance officers: how many changes groups asked for wait for an answer (no section
+    when none do)."""
     if not viewer.can(Permission.MANAGE_PAYMENTS):
         return None
-    return db.session.scalar(select(func.count()).select_from(changes.open_requests().subquery()))
+    waiting = db.session.scalar(
+        select(func.count()).select_from(changes.open_requests().subquery())
+    )
+    return waiting or None
 
 
 home_page.register("monitoring/_home_reports.html", home_section)
