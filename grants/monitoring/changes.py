@@ -181,9 +181,12 @@ def add_request(
     )
     if count >= MAX_REQUESTS:
         raise DomainError(f"A report can ask for up to {MAX_REQUESTS} changes")
-    change = ReportChangeRequest(
-        report=report, kind=details.kind, details=describe_request(report, details)
-    )
+    described = describe_request(report, details)
+    db.session.refresh(report, ["change_requests"])
+    if any(c.kind == details.kind and c.details == described for c in report.change_requests):
+        # A second click, or the same request sent twice: it is asked for once.
+        raise DomainError("You have already asked for this change")
+    change = ReportChangeRequest(report=report, kind=details.kind, details=described)
     db.session.add(change)
     mark_saved(report, SECTION)
     db.session.flush()

@@ -146,6 +146,9 @@ def add_photo(actor: User, report: MonitoringReport, details: PhotoDetails) -> R
         raise DomainError(
             f"You can add up to {MAX_PHOTOS} photos. Remove one to add another", field="photo"
         )
+    if uploads.sha256_of(cleaned) in {p.sha256 for p in _photos_now(report)}:
+        # A second click, or the same photo chosen twice: it is kept once.
+        raise DomainError("You have already added this photo", field="photo")
     kept = uploads.keep_once(cleaned)
     photo = ReportFile(
         report=report,
@@ -163,6 +166,11 @@ def add_photo(actor: User, report: MonitoringReport, details: PhotoDetails) -> R
     db.session.flush()
     audit.record(actor, "report.photo_added", photo, after=_audit_view(photo))
     return photo
+
+
+def _photos_now(report: MonitoringReport) -> list[ReportFile]:
+    db.session.refresh(report, ["files"])
+    return report.photos()
 
 
 def _audit_view(photo: ReportFile) -> dict:

@@ -282,10 +282,22 @@ def test_a_sent_request_stays_and_an_unsent_one_may_be_removed(world):
 
 def test_requests_are_capped(world):
     ready, report = world
-    for _ in range(changes.MAX_REQUESTS):
-        changes.add_request(ready.member, report, move(report))
+    for amount in range(changes.MAX_REQUESTS):
+        changes.add_request(ready.member, report, move(report, amount=100 + amount))
     with pytest.raises(DomainError, match="up to 10 changes"):
-        changes.add_request(ready.member, report, move(report))
+        changes.add_request(ready.member, report, move(report, amount=999))
+
+
+def test_the_same_request_twice_is_asked_for_once(client, world):
+    ready, report = world
+    sign_in(client, ready.member)
+    body = {"new_end_date": ["31", "3", "2028"], "why": "The hall flooded"}
+    first = client.post(f"/reports/{report.id}/changes/new/more_time", data=body)
+    second = client.post(f"/reports/{report.id}/changes/new/more_time", data=body)
+    assert first.status_code == 302 and second.status_code == 200
+    assert "You have already asked for this change" in second.get_data(as_text=True)
+    db.session.refresh(report)
+    assert len(report.change_requests) == 1
 
 
 def test_challenges_are_saved_and_mark_the_section(world):

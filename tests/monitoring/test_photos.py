@@ -39,9 +39,10 @@ def upload_folder(app, tmp_path: Path, monkeypatch) -> Path:
     return folder
 
 
-def tagged_jpeg(size=(64, 48), orientation: int | None = None) -> bytes:
-    """A real JPEG carrying GPS tags (Wigan town hall), a camera name and a comment."""
-    image = Image.new("RGB", size, (200, 30, 30))
+def tagged_jpeg(size=(64, 48), orientation: int | None = None, shade: int = 30) -> bytes:
+    """A real JPEG carrying GPS tags (Wigan town hall), a camera name and a comment; each
+    ``shade`` is a different photo."""
+    image = Image.new("RGB", size, (200, shade, 30))
     exif = Image.Exif()
     exif[0x010F] = "Phone maker"
     exif[0x0110] = "Phone model"
@@ -206,11 +207,19 @@ def test_alt_text_and_the_peoples_agreement_are_required_and_reported_together(r
 
 def test_a_sixth_photo_is_refused(report):
     ready, report = report
-    for _ in range(photos.MAX_PHOTOS):
-        photos.add_photo(ready.member, report, details(tagged_jpeg()))
+    for shade in range(photos.MAX_PHOTOS):
+        photos.add_photo(ready.member, report, details(tagged_jpeg(shade=shade * 40)))
     with pytest.raises(DomainError, match="up to 5 photos"):
-        photos.add_photo(ready.member, report, details(tagged_jpeg()))
+        photos.add_photo(ready.member, report, details(tagged_jpeg(shade=250)))
     assert len(report.photos()) == photos.MAX_PHOTOS
+
+
+def test_the_same_photo_twice_is_kept_once(report):
+    ready, report = report
+    photos.add_photo(ready.member, report, details(tagged_jpeg()))
+    with pytest.raises(DomainError, match="already added this photo"):
+        photos.add_photo(ready.member, report, details(tagged_jpeg()))
+    assert len(report.photos()) == 1
 
 
 def test_nobody_outside_the_group_adds_a_photo_and_a_sent_report_takes_none(report):

@@ -41,9 +41,10 @@ def combinations():
 def world():
     ready = award_in_force()
     report = bare_report(ready)
-    good = photos.add_photo(ready.member, report, details(tagged_jpeg()))
-    not_agreed = photos.add_photo(ready.member, report, details(tagged_jpeg()))
-    no_alt = photos.add_photo(ready.member, report, details(tagged_jpeg()))
+    good, not_agreed, no_alt = (
+        photos.add_photo(ready.member, report, details(tagged_jpeg(shade=shade)))
+        for shade in (0, 100, 200)
+    )
     not_agreed.people_agreed = False  # as an older record or a future edit might hold
     no_alt.alt_text = " "
     stranger = make_user()
