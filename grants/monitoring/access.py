@@ -30,14 +30,14 @@ def can_view(user: User, award: Award) -> bool:
 
 def get_due_for_viewing(user: User, report_due_id: int) -> ReportDue:
     """The report due, if this person may see its award (NotFound otherwise)."""
-    due = db.session.get(ReportDue, report_due_id)
+    due = db.session.get(ReportDue, check_id(report_due_id))
     if due is None or not can_view(user, due.award):
         raise NotFound("Report not found")
     return due
 
 
 def get_for_viewing(user: User, report_id: int) -> MonitoringReport:
-    report = db.session.get(MonitoringReport, report_id)
+    report = db.session.get(MonitoringReport, check_id(report_id))
     if report is None or not can_view(user, report.award):
         raise NotFound("Report not found")
     return report
@@ -82,3 +82,15 @@ def check_may_review(user: User, report: MonitoringReport) -> None:
 def check_finance(user: User, report: MonitoringReport) -> None:
     """A finance officer free of the group: they answer what the group asked to change."""
     award_access.check_finance(user, report.award)
+
+
+# The largest id an Integer id column holds. A larger id in a URL names no row; PostgreSQL would
+# refuse to compare it with the column rather than find nothing, so it is answered here.
+LARGEST_ID = 2**31 - 1
+
+
+def check_id(record_id: int) -> int:
+    """``record_id``, or NotFound when it is beyond any row's id."""
+    if not 0 < record_id <= LARGEST_ID:
+        raise NotFound("Not found")
+    return record_id
