@@ -27,7 +27,13 @@ from grants.awards.models import (
 )
 from grants.extensions import db
 from grants.funds.models import Contribution, Criterion, Fund, Question, Round
-from grants.monitoring.models import MonitoringReport, ReportDocument, ReportFile
+from grants.monitoring.models import (
+    MonitoringReport,
+    ReportChangeRequest,
+    ReportDocument,
+    ReportFile,
+)
+from grants.monitoring.states import ChangeKind
 from grants.organisations.models import GroupLetter, Membership, Organisation
 from grants.panels.models import Panel, PanelSeat, ScoreSheet
 from grants.panels.record_models import RecordDocument
@@ -145,6 +151,15 @@ ARGUMENTS: dict[frozenset, Callable[[], list[dict]]] = {
     frozenset({"organisation_id", "letter_id"}): _ids(
         GroupLetter, organisation_id=lambda letter: letter.organisation_id, letter_id=_id
     ),
+    frozenset({"report_id", "file_id"}): _ids(
+        ReportFile, report_id=lambda f: f.report_id, file_id=_id
+    ),
+    frozenset({"report_id", "kind"}): lambda: [
+        {"report_id": r.id, "kind": kind.value}
+        for r in _sample(MonitoringReport)[:1]
+        for kind in ChangeKind
+    ],
+    frozenset({"change_id"}): _ids(ReportChangeRequest, change_id=_id),
     frozenset({"round_id", "kind"}): lambda: [
         {"round_id": r.id, "kind": kind.value} for r in _sample(Round)[:1] for kind in ReportKind
     ],
@@ -156,9 +171,6 @@ ARGUMENTS: dict[frozenset, Callable[[], list[dict]]] = {
     ),
     frozenset({"report_id", "version"}): _ids(
         ReportDocument, report_id=lambda d: d.report_id, version=lambda d: d.version
-    ),
-    frozenset({"report_id", "file_id"}): _ids(
-        ReportFile, report_id=lambda f: f.report_id, file_id=_id
     ),
 }
 # Routes that show no stored names: emailed-link pages (a token), static files and exports
