@@ -24,11 +24,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from grants import audit, transaction
-from grants.accounts.models import User, UserRole
+from grants.accounts.models import User
 from grants.applications.models import BudgetLine
 from grants.applications.services import email_group
 from grants.awards import variations
-from grants.awards.access import is_group_member
 from grants.awards.models import Award, VariationKind
 from grants.clock import utcnow
 from grants.email import queue_email
@@ -237,17 +236,6 @@ def mark_sent(actor: User, report: MonitoringReport) -> list[ReportChangeRequest
     return sent
 
 
-def finance_officers_for(award: Award) -> list[User]:
-    """Active finance officers who may answer for this group (not its own members)."""
-    officers = db.session.scalars(
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.FINANCE_OFFICER, User.is_active_account)
-        .order_by(User.id)
-    ).unique()
-    return [officer for officer in officers if not is_group_member(officer, award)]
-
-
 def notify_finance_of_requests(
     report: MonitoringReport, requests: list[ReportChangeRequest] | None = None
 ) -> None:
@@ -255,7 +243,7 @@ def notify_finance_of_requests(
     requests = requests if requests is not None else open_requests_of(report)
     if not requests:
         return
-    for officer in finance_officers_for(report.award):
+    for officer in access.staff_free_of(Role.FINANCE_OFFICER, report.award):
         queue_email(
             officer.email,
             "A group has asked to change its grant",

@@ -28,11 +28,10 @@ from tests.factories import sign_in
 from tests.fuzz import strategies as fuzz
 from tests.fuzz.harness import FUZZ, assert_nothing_written_outside, files_under, multipart, send
 from tests.monitoring.factories import award_in_force, bare_report
-from tests.monitoring.report_stand_ins import report_pages  # noqa: F401
 from tests.monitoring.test_changes import more_time, with_two_lines
 from tests.monitoring.test_photos import tagged_jpeg, texted_png
 
-pytestmark = pytest.mark.usefixtures("reference_data", "report_pages")
+pytestmark = pytest.mark.usefixtures("reference_data")
 
 STORY = "Our volunteers taught Sam to ride a bike at 40."
 PHOTO_LIMIT = 32 * 1024

@@ -23,9 +23,8 @@ from grants.organisations.models import Membership
 from grants.permissions import Role
 from tests.factories import make_user, sign_in
 from tests.monitoring.factories import award_in_force, bare_report
-from tests.monitoring.report_stand_ins import report_pages  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("reference_data", "report_pages")
+pytestmark = pytest.mark.usefixtures("reference_data")
 LINK = "https://grants.example/awards/1"
 
 

@@ -18,9 +18,8 @@ from grants.permissions import Permission, Role
 from tests.checks import soup_of
 from tests.factories import make_group, make_user, sign_in
 from tests.monitoring.factories import award_in_force, bare_report, report_due
-from tests.monitoring.report_stand_ins import report_pages  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("reference_data", "report_pages")
+pytestmark = pytest.mark.usefixtures("reference_data")
 
 
 def overdue_by(ready, days: int, kind=ReportKind.INTERIM):

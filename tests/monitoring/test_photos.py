@@ -24,9 +24,8 @@ from grants.monitoring.states import FileKind, ReportStatus
 from grants.permissions import Role
 from tests.factories import make_group, make_user, sign_in
 from tests.monitoring.factories import award_in_force, bare_report
-from tests.monitoring.report_stand_ins import report_pages  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("reference_data", "report_pages")
+pytestmark = pytest.mark.usefixtures("reference_data")
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112

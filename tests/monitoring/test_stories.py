@@ -16,10 +16,9 @@ from grants.permissions import Role
 from tests.checks import error_messages
 from tests.factories import make_group, make_user, sign_in
 from tests.monitoring.factories import award_in_force, bare_report
-from tests.monitoring.report_stand_ins import report_pages  # noqa: F401
 from tests.monitoring.test_photos import details, tagged_jpeg, upload_folder  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("reference_data", "report_pages")
+pytestmark = pytest.mark.usefixtures("reference_data")
 
 STORY = "Mary, who is 82, had not left her flat since her husband died. Now she runs the tea urn."
 

@@ -14,11 +14,10 @@ from grants.permissions import Role
 from tests.factories import make_group, make_user, sign_in
 from tests.monitoring import endpoints_stories
 from tests.monitoring.factories import award_in_force, bare_report
-from tests.monitoring.report_stand_ins import report_pages  # noqa: F401
 from tests.monitoring.test_changes import more_time, with_two_lines
 from tests.monitoring.test_photos import details, tagged_jpeg, upload_folder  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("reference_data", "report_pages")
+pytestmark = pytest.mark.usefixtures("reference_data")
 
 
 def _urls(report, photo, change, sent) -> dict[str, tuple[str, str]]:

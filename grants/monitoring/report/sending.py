@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
-
 from grants import audit, transaction
-from grants.accounts.models import User, UserRole
-from grants.applications.conflicts import check_no_conflict
+from grants.accounts.models import User
 from grants.clock import utcnow
 from grants.email import queue_email
-from grants.errors import DomainError, InvalidInput, NotAllowed
+from grants.errors import DomainError, InvalidInput
 from grants.extensions import db
-from grants.monitoring import access
+from grants.monitoring import access, changes
 from grants.monitoring.models import MonitoringReport
 from grants.monitoring.report import pdf, sections
 from grants.monitoring.states import REPORTS, SENT, Actor, ReportStatus
@@ -73,9 +70,8 @@ def send(
     report.submitted_at, report.submitted_by_id = now, actor.id
     report.first_submitted_at = report.first_submitted_at or now
     report.sent_count = (report.sent_count or 0) + 1
-    for request in report.change_requests:
-        request.requested_at = request.requested_at or now
     db.session.flush()
+    changes.mark_sent(actor, report)  # dates what the group asks to change, and tells finance
     document = pdf.store(actor, report)
     audit.record(
         actor,
@@ -94,24 +90,10 @@ def send(
 
 
 def reviewers_for(report: MonitoringReport, actor: User) -> list[User]:
-    """Programme officers who could review it: active, not of the group, not its enterer."""
-    officers = db.session.scalars(
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.PROGRAMME_OFFICER, User.is_active_account)
-        .distinct()
-        .order_by(User.id)
+    """Programme officers who could review it: free of the group, neither sender nor enterer."""
+    return access.staff_free_of(
+        Role.PROGRAMME_OFFICER, report.award, leaving_out=(actor.id, report.entered_by_id)
     )
-    free = []
-    for officer in officers:
-        if officer.id in (actor.id, report.entered_by_id):
-            continue
-        try:
-            check_no_conflict(officer, report.award.application, "review", "programme officer")
-        except NotAllowed:
-            continue
-        free.append(officer)
-    return free
 
 
 def _tell_officers(actor: User, report: MonitoringReport, link: str) -> None:

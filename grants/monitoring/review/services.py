@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from grants import audit
-from grants.accounts.models import User, UserRole
+from grants.accounts.models import User
 from grants.applications.models import Channel
 from grants.applications.services import email_group
 from grants.awards import services as awards
@@ -99,17 +99,6 @@ def _review(actor: User, report: MonitoringReport, outcome: ReportStatus, messag
     return review
 
 
-def finance_officers() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.FINANCE_OFFICER, User.is_active_account)
-            .order_by(User.id)
-        )
-    )
-
-
 def accept(actor: User, report: MonitoringReport, *, links: Links = Links()) -> MonitoringReport:
     """Accept a sent report: the instalment waiting on it becomes raisable in this transaction;
     the group hears what happens next and finance that a payment is ready (or, for a final
@@ -157,7 +146,7 @@ def _tell_accepted(report: MonitoringReport, released: list[Payment], links: Lin
         if final
         else ("A report was accepted: a payment is ready to raise")
     )
-    for officer in finance_officers():
+    for officer in access.staff_free_of(Role.FINANCE_OFFICER, award):
         queue_email(
             officer.email,
             subject,
