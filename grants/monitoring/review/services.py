@@ -34,7 +34,7 @@ from grants.extensions import db
 from grants.formatting import long_date
 from grants.monitoring import access
 from grants.monitoring.models import MonitoringReport, ReportReview
-from grants.monitoring.setup.templates import version_for
+from grants.monitoring.report import services as report_services
 from grants.monitoring.states import REPORTS, Actor, ReportStatus
 from grants.permissions import Permission, Role
 from grants.transaction import claim
@@ -278,16 +278,6 @@ def report_for(due: ReportDue) -> MonitoringReport | None:
     )
 
 
-def _start_in_report(actor: User, due: ReportDue, channel: Channel):
-    """The group's form's own start, when it is there; None otherwise."""
-    try:
-        from grants.monitoring.report import services as report_services
-    except ImportError:
-        return None
-    start = getattr(report_services, "start", None)
-    return start(actor, due, channel=channel) if start else None
-
-
 def enter_for_group(actor: User, due: ReportDue, channel: Channel | str | None) -> MonitoringReport:
     """An officer starts the group's report for them, recording how it reached them (phone, on
     paper, in person...). They may then type it in, but another officer must review it."""
@@ -303,23 +293,4 @@ def enter_for_group(actor: User, due: ReportDue, channel: Channel | str | None) 
         raise DomainError("This report could not be started: try again")
     if report_for(due) is not None:
         raise DomainError("This report has already been started")
-    started = _start_in_report(actor, due, channel)
-    if started is not None:
-        return started
-    report = MonitoringReport(
-        report_due_id=due.id,
-        award_id=due.award_id,
-        template_version_id=version_for(due.award.round_id, due.kind).id,
-        started_by_id=actor.id,
-        entered_by_id=actor.id,
-        channel=channel,
-    )
-    db.session.add(report)
-    db.session.flush()
-    audit.record(
-        actor,
-        "monitoring.report_entered",
-        report,
-        after={**report.audit_view(), "entered_by_id": actor.id},
-    )
-    return report
+    return report_services.start(actor, due, channel=channel)

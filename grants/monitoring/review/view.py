@@ -2,9 +2,8 @@
 and budget, the award's money, the instalment waiting on it, and (for a final report) any
 underspend, split into the part not yet paid and the part already paid.
 
-Spending is checked by the group's form (``grants.monitoring.spending.check``) when it is
-there, so the officer sees exactly the warnings the group saw; until then the same rule is read
-from the report's rows here.
+Spending is checked by the same rule as the group's form (``grants.monitoring.spending``), so
+the officer sees exactly the warnings the group saw.
 """
 
 from __future__ import annotations
@@ -12,72 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from grants.accounts.models import User
-from grants.applications.models import BENEFICIARY_GROUPS, BudgetLine, Outcome
+from grants.applications.models import BENEFICIARY_GROUPS, Outcome
 from grants.awards.ledger import AwardMoney, money_of
 from grants.awards.models import Payment, ReportKind
 from grants.errors import NotAllowed
-from grants.monitoring import access
+from grants.monitoring import access, spending
 from grants.monitoring.models import MonitoringReport, ReportOutcomeValue
 from grants.monitoring.review.services import waiting_instalments
 
-try:  # the group's form owns the spending check; read it when it has landed
-    from grants.monitoring import spending as _spending
-except ImportError:  # pragma: no cover - until then
-    _spending = None
 
-# A line more than this far from plan needs the group's explanation (10%, or £100).
-SHARE, AMOUNT_PENCE = 10, 10_000
-
-
-@dataclass(frozen=True)
-class SpendLine:
-    budget_line: BudgetLine
-    planned_pence: int
-    spent_pence: int | None
-    explanation: str | None
-
-    @property
-    def difference_pence(self) -> int:
-        return (self.spent_pence or 0) - self.planned_pence
-
-    @property
-    def needs_explanation(self) -> bool:
-        gap = abs(self.difference_pence)
-        return self.spent_pence is not None and (
-            gap * 100 > self.planned_pence * SHARE or gap > AMOUNT_PENCE
-        )
-
-
-@dataclass(frozen=True)
-class Spending:
-    lines: list
-    total_planned_pence: int
-    total_spent_pence: int
-    paid_pence: int
-
-
-def _own_check(report: MonitoringReport, money: AwardMoney) -> Spending:
-    spent = {row.budget_line_id: row for row in report.spending}
-    lines = [
-        SpendLine(
-            line,
-            line.amount_pence,
-            spent[line.id].spent_pence if line.id in spent else None,
-            spent[line.id].explanation if line.id in spent else None,
-        )
-        for line in report.award.application.budget_lines
-    ]
-    return Spending(
-        lines,
-        sum(line.planned_pence for line in lines),
-        sum(line.spent_pence or 0 for line in lines),
-        money.paid_pence,
-    )
-
-
-def spending_of(report: MonitoringReport, money: AwardMoney) -> Spending:
-    check = getattr(_spending, "check", None)
-    return check(report) if check is not None else _own_check(report, money)
+def spending_of(report: MonitoringReport, money: AwardMoney) -> spending.SpendingCheck:
+    return spending.check(report, paid_pence=money.paid_pence)
 
 
 @dataclass(frozen=True)
@@ -112,7 +56,7 @@ class OutcomeRow:
 class ReviewPage:
     report: MonitoringReport
     money: AwardMoney
-    spending: Spending
+    spending: spending.SpendingCheck
     outcomes: list[OutcomeRow]
     reach: list[tuple[str, int | None]]  # (beneficiary group, people reached so far)
     waiting: list[Payment]
