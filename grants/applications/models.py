@@ -323,9 +323,13 @@ class Outcome(db.Model):
 
     @property
     def target_text(self) -> str:
+        """The target as people read it: "40 people", "75%", "Yes", or the group's own words."""
         if self.indicator_id is None:
             return self.target or ""
-        return f"{self.target_value:,}" + INDICATOR_SUFFIX.get(self.indicator.unit.value, "")
+        unit = self.indicator.unit.value
+        if unit == "yes_no":
+            return "Yes" if self.target_value else "No"
+        return f"{self.target_value:,}" + INDICATOR_SUFFIX.get(unit, "")
 
 
 # How a whole-number target reads in each unit ("40 people", "75%").
