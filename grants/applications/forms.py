@@ -174,17 +174,19 @@ class OutcomeForm(BaseForm):
     def target_fields(self) -> list[str]:
         return [name for name in self._fields if name.startswith("target_")]
 
-    def _chosen_fields(self) -> set[str]:
+    def _chosen_fields(self) -> set[str] | None:
+        """The fields of the choice made, or None when no choice on the list was made."""
         measure = (self.measure.data or "").strip()
         if measure == OWN_OUTCOME:
             return set(self.OWN_FIELDS)
-        return {f"target_{measure}"} if measure else set()
+        return {f"target_{measure}"} if f"target_{measure}" in self._fields else None
 
     def validate(self, extra_validators=None):
         """Check the fields of the choice made; a box left typed in under another choice is
-        neither checked nor kept."""
+        neither checked nor kept. With no choice on the list, every field is checked."""
         super().validate(extra_validators=extra_validators)
-        keep = self.ALWAYS_CHECKED | self._chosen_fields()
+        chosen = self._chosen_fields()
+        keep = self._fields.keys() if chosen is None else self.ALWAYS_CHECKED | chosen
         for name, field in self._fields.items():
             if name not in keep and field.errors:
                 field.errors = []

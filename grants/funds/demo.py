@@ -207,6 +207,8 @@ def _indicators(actor, fund: Fund) -> str:
         for name in db.session.scalars(select(Indicator.name).where(Indicator.fund_id == fund.id))
     }
     principles = {p.name: p.id for p in db.session.scalars(select(Principle))}
+    if not principles:
+        return "  Indicators skipped: run import-geography first"
     added = 0
     for name, definition, unit, principle in INDICATORS:
         if name.lower() in have or principle not in principles:
