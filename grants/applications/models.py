@@ -329,7 +329,8 @@ class Outcome(db.Model):
         unit = self.indicator.unit.value
         if unit == "yes_no":
             return "Yes" if self.target_value else "No"
-        return f"{self.target_value:,}" + INDICATOR_SUFFIX.get(unit, "")
+        suffixes = INDICATOR_SUFFIX_OF_ONE if self.target_value == 1 else INDICATOR_SUFFIX
+        return f"{self.target_value:,}" + suffixes.get(unit, "")
 
 
 # How a whole-number target reads in each unit ("40 people", "75%").
@@ -341,6 +342,14 @@ INDICATOR_SUFFIX = {
     "items": " items",
     "percentage": "%",
     "yes_no": "",
+}
+INDICATOR_SUFFIX_OF_ONE = {
+    **INDICATOR_SUFFIX,
+    "people": " person",
+    "sessions": " session",
+    "hours": " hour",
+    "volunteers": " volunteer",
+    "items": " item",
 }
 
 

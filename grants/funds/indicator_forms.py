@@ -67,16 +67,25 @@ class IndicatorForm(BaseForm):
     )
     submit = SubmitField("Save indicator", widget=GovSubmitInput())
 
+    # An indicator that groups already use: what it counts and its principle are shown, not
+    # asked, so only its wording can be corrected.
+    fixed: Indicator | None = None
+
     def details(self) -> IndicatorDetails:
         return IndicatorDetails(
             name=self.name.data if not self.name.errors else None,
             definition=self.definition.data if not self.definition.errors else None,
-            unit=self.unit.data,
-            principle_id=record_id(self.principle_id.data),
+            unit=self.fixed.unit.value if self.fixed else self.unit.data,
+            principle_id=self.fixed.principle_id
+            if self.fixed
+            else record_id(self.principle_id.data),
         )
 
 
-def build_indicator_form(indicator: Indicator | None, principles) -> IndicatorForm:
+def build_indicator_form(
+    indicator: Indicator | None, principles, *, used: bool = False
+) -> IndicatorForm:
+    """The form to add an indicator or change one; for a used one, its wording only."""
     data = {}
     if indicator is not None:
         data = {
@@ -87,6 +96,10 @@ def build_indicator_form(indicator: Indicator | None, principles) -> IndicatorFo
         }
     form = IndicatorForm(data=data)
     form.principle_id.choices = [(str(p.id), p.name) for p in principles]
+    if used and indicator is not None:
+        form.fixed = indicator
+        del form.unit
+        del form.principle_id
     return form
 
 

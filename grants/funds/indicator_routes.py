@@ -36,8 +36,8 @@ def indicators_list(fund_id: int):
 def indicator(fund_id: int, indicator_id: int | None = None):
     fund = load_fund(fund_id)
     item = indicators.get_indicator(fund, indicator_id) if indicator_id is not None else None
-    form = build_indicator_form(item, principles(include_inactive=item is not None))
     uses = indicators.use_count(item) if item is not None else 0
+    form = build_indicator_form(item, principles(include_inactive=item is not None), used=uses > 0)
     if form.validate_on_submit():
         try:
             if item is None:

@@ -167,7 +167,9 @@ def test_a_percentage_of_100_and_a_yes_are_targets(client, draft, library):
     percentage, yes_no = library["percentage"], library["yes_no"]
     client.post(url(draft), data={"measure": str(percentage.id), f"target_{percentage.id}": "100"})
     client.post(url(draft), data={"measure": str(yes_no.id), f"target_{yes_no.id}": "yes"})
-    assert [o.target_text for o in outcomes_of(draft)] == ["100%", "Yes"]
+    people = library["people"]
+    client.post(url(draft), data={"measure": str(people.id), f"target_{people.id}": "1"})
+    assert [o.target_text for o in outcomes_of(draft)] == ["100%", "Yes", "1 person"]
 
 
 def test_another_funds_indicator_is_refused(client, draft, library):

@@ -89,12 +89,10 @@ def test_the_fund_page_summarises_the_library(client, officer, fund):
     use(used)
     use(used)
     page = soup_of(client.get(f"/funds/{fund.id}"))
-    table = page.find("table", {"class": "govuk-table"}, string=None)
     rows = [
         [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
         for row in page.select("#indicators ~ .app-table-region tbody tr")
     ]
-    assert table is not None
     assert [
         "Sessions held",
         "Sessions",
@@ -136,21 +134,36 @@ def test_an_officer_adds_an_indicator(client, officer, fund):
     assert "Volunteer hours has been saved" in page and "Add up the hours" in page
 
 
-def test_a_used_indicators_unit_is_refused_on_the_page_and_wording_kept(client, officer, fund):
+def test_a_used_indicator_offers_only_its_wording_to_correct(client, officer, fund):
     indicator = make_indicator(fund, name="Peple taking part", unit="people")
     use(indicator)
     path = f"/funds/{fund.id}/indicators/{indicator.id}"
-    page = client.get(path).get_data(as_text=True)
-    assert "Used by 1 outcome." in page
-    refused = client.post(path, data=form_body(name="People taking part", unit="hours"))
-    assert error_messages(refused) == [
-        "Groups have already used this indicator in their outcomes, so it always counts people. "
-        "To count something else, add a new indicator"
-    ]
-    assert soup_of(refused).find("input", {"name": "name"})["value"] == "People taking part"
-    saved = client.post(path, data=form_body(name="People taking part", unit="people"))
+    page = soup_of(client.get(path))
+    assert "Groups have used this indicator in 1 outcome." in page.get_text()
+    assert page.find("input", {"name": "unit"}) is None
+    assert page.find("input", {"name": "principle_id"}) is None
+    refused = client.post(path, data=form_body(name="", definition="Count each person once."))
+    assert error_messages(refused) == ["Enter the indicator's name"]
+    assert "Count each person once." in soup_of(refused).find("textarea").get_text()
+    # A crafted post of another unit or principle changes only the wording.
+    other = db.session.scalars(select(Principle).order_by(Principle.position.desc())).first()
+    saved = client.post(
+        path, data=form_body(name="People taking part", unit="hours", principle_id=str(other.id))
+    )
     assert saved.status_code == 302
-    assert db.session.get(Indicator, indicator.id).name == "People taking part"
+    fresh = db.session.get(Indicator, indicator.id)
+    assert (fresh.name, fresh.unit, fresh.principle_id) == (
+        "People taking part",
+        IndicatorUnit.PEOPLE,
+        first_principle().id,
+    )
+
+
+def test_an_unused_indicators_unit_can_still_change_on_the_page(client, officer, fund):
+    indicator = make_indicator(fund, name="Sessions", unit="people")
+    path = f"/funds/{fund.id}/indicators/{indicator.id}"
+    assert client.post(path, data=form_body(name="Sessions", unit="sessions")).status_code == 302
+    assert db.session.get(Indicator, indicator.id).unit == IndicatorUnit.SESSIONS
 
 
 def test_retire_and_offer_again(client, officer, fund):
