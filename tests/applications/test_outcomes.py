@@ -13,7 +13,7 @@ from grants.errors import InvalidInput
 from grants.extensions import db
 from grants.panels.blind import member_view
 from grants.reference.models import Principle
-from tests.applications.factories import open_round, start_application
+from tests.applications.factories import add_measured_outcome, open_round, start_application
 from tests.checks import error_messages, soup_of
 from tests.factories import sign_in
 from tests.funds.factories import make_fund, make_indicator
@@ -254,3 +254,10 @@ def test_without_a_library_groups_describe_outcomes_in_their_own_words(client, d
     )
     assert response.status_code == 302
     assert [o.description for o in outcomes_of(draft)] == ["Children fed"]
+
+
+def test_the_factory_for_a_measured_outcome(draft):
+    outcome = add_measured_outcome(draft, name="Sessions held", unit="sessions", target=12)
+    again = add_measured_outcome(draft, name="Sessions held", target=3)
+    assert outcome.indicator_id == again.indicator_id
+    assert (outcome.target_text, again.target_text) == ("12 sessions", "3 sessions")
