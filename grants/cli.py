@@ -99,3 +99,17 @@ def register(app: Flask) -> None:
 
         expired = offers.expire_due(uk_today(), award_link)
         click.echo(f"Offers expired: {len(expired)}.")
+
+    @app.cli.command("send-reminders")
+    @transactional
+    def send_reminders_command() -> None:
+        """Remind groups of reports due in 2 weeks, due today or a week overdue. Run daily;
+        running it twice, or on two machines at once, sends each reminder once."""
+        from grants.clock import uk_today
+        from grants.monitoring import reminders
+
+        sent = reminders.send_reminders(uk_today(), reminders.report_link)
+        click.echo(
+            f"Report reminders emailed: {len(sent.emailed)}. "
+            f"To phone or write (no email address): {len(sent.by_letter)}."
+        )

@@ -20,11 +20,20 @@ from grants.awards.models import (
     BankDetails,
     Payment,
     PaymentRun,
+    ReportDue,
+    ReportKind,
     Variation,
     VariationKind,
 )
 from grants.extensions import db
 from grants.funds.models import Contribution, Criterion, Fund, Indicator, Question, Round
+from grants.monitoring.models import (
+    MonitoringReport,
+    ReportChangeRequest,
+    ReportDocument,
+    ReportFile,
+)
+from grants.monitoring.states import ChangeKind
 from grants.organisations.models import GroupLetter, Membership, Organisation
 from grants.panels.models import Panel, PanelSeat, ScoreSheet
 from grants.panels.record_models import RecordDocument
@@ -66,6 +75,19 @@ def _ids(model, **names: Callable) -> Callable[[], list[dict]]:
 
 def _id(row):
     return row.id
+
+
+def _template_questions() -> list[dict]:
+    """A question of each report template of the first round (its default final question when
+    it has none saved yet)."""
+    from grants.monitoring.setup.templates import template_for
+
+    found = []
+    for round_ in _sample(Round)[:1]:
+        for kind in ReportKind:
+            for question in template_for(round_.id, kind).current.questions[:1]:
+                found.append({"round_id": round_.id, "kind": kind.value, "key": question["key"]})
+    return found
 
 
 # The URL arguments of every GET route, by the set of arguments it takes.
@@ -125,15 +147,33 @@ ARGUMENTS: dict[frozenset, Callable[[], list[dict]]] = {
     frozenset({"run_id"}): _ids(PaymentRun, run_id=_id),
     frozenset({"details_id"}): _ids(BankDetails, details_id=_id),
     frozenset({"variation_id"}): _ids(Variation, variation_id=_id),
+    frozenset({"report_id"}): _ids(MonitoringReport, report_id=_id),
+    frozenset({"report_due_id"}): _ids(ReportDue, report_due_id=_id),
     frozenset({"neighbourhood_id"}): _ids(Neighbourhood, neighbourhood_id=_id),
     frozenset({"principle_id"}): _ids(Principle, principle_id=_id),
     frozenset({"organisation_id", "letter_id"}): _ids(
         GroupLetter, organisation_id=lambda letter: letter.organisation_id, letter_id=_id
     ),
+    frozenset({"report_id", "file_id"}): _ids(
+        ReportFile, report_id=lambda f: f.report_id, file_id=_id
+    ),
+    frozenset({"report_id", "kind"}): lambda: [
+        {"report_id": r.id, "kind": kind.value}
+        for r in _sample(MonitoringReport)[:1]
+        for kind in ChangeKind
+    ],
+    frozenset({"change_id"}): _ids(ReportChangeRequest, change_id=_id),
+    frozenset({"round_id", "kind"}): lambda: [
+        {"round_id": r.id, "kind": kind.value} for r in _sample(Round)[:1] for kind in ReportKind
+    ],
+    frozenset({"round_id", "kind", "key"}): _template_questions,
     frozenset({"round_id", "number"}): _ids(
         RecordDocument,
         round_id=lambda document: db.session.get(Panel, document.panel_id).round_id,
         number=lambda document: document.number,
+    ),
+    frozenset({"report_id", "version"}): _ids(
+        ReportDocument, report_id=lambda d: d.report_id, version=lambda d: d.version
     ),
 }
 # Routes that show no stored names: emailed-link pages (a token), static files and exports

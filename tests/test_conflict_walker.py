@@ -301,3 +301,128 @@ def test_the_walker_fails_on_an_argument_it_cannot_fill(make_app):
     rule = next(r for r in covered_rules(extra) if r.endpoint == "mystery")
     with pytest.raises(pytest.fail.Exception, match="takes 'widget_id'"):
         address(rule, {"applications": {"reviewed": type("A", (), {"id": 1})()}})
+
+
+# Monitoring: every staff route that takes a report, or a report due, refuses an officer in the
+# group whose award it is (grants.monitoring.access), by GET and by POST, changing nothing.
+
+REPORT_ARGUMENTS = re.compile(r"^(report|report_due)_id$")
+
+
+def covered_report_rules(app) -> list:
+    rules = []
+    for rule in app.url_map.iter_rules():
+        access = access_of(app.view_functions[rule.endpoint])
+        if access is None or access.kind != "permission" or access.permission == Permission.APPLY:
+            continue
+        if any(REPORT_ARGUMENTS.match(argument) for argument in rule.arguments):
+            rules.append(rule)
+    return sorted(rules, key=lambda rule: rule.rule)
+
+
+def build_reports(how: str) -> dict:
+    """An award in force whose interim report the group has sent and whose final report is not
+    started; then the officer joins the group (``now``) or is recorded as having left it after
+    the application was made (``since``)."""
+    from grants.awards.models import ReportKind
+    from tests.monitoring.factories import award_in_force, report_due
+    from tests.monitoring.test_review import sent
+
+    officer = make_user(*EVERY_ROLE, name="Olive Insider")
+    colleague = make_user(*EVERY_ROLE, name="Colin Colleague")
+    ready = award_in_force()
+    report = sent(ready)
+    membership = Membership(organisation_id=ready.award.organisation_id, user_id=officer.id)
+    if how == "since":
+        membership.joined_at = utcnow() - timedelta(days=365)
+        membership.ended_at = utcnow()
+    db.session.add(membership)
+    db.session.flush()
+    return {
+        "officer": officer,
+        "colleague": colleague,
+        "report_id": report.id,
+        "report_due_id": report_due(ready, ReportKind.FINAL).id,
+    }
+
+
+def report_requests(app, situation: dict) -> list[tuple[str, str, str]]:
+    found = []
+    for rule in covered_report_rules(app):
+        values = {}
+        for argument in rule.arguments:
+            if argument not in situation:
+                pytest.fail(
+                    f"{rule.endpoint} ({rule.rule}) takes {argument!r}, which the conflict "
+                    "walker cannot fill: add it to build_reports in tests/test_conflict_walker.py"
+                )
+            values[argument] = situation[argument]
+        path = rule.build(values, append_unknown=False)[1]
+        found += [(rule.endpoint, m, path) for m in sorted(rule.methods & {"GET", "POST"})]
+    return found
+
+
+def walk_reports(app, client, situation: dict) -> list[str]:
+    """What went wrong for the conflicted officer on the report routes: a line per route."""
+    sign_in(client, situation["officer"])
+    before = database_state()
+    problems = []
+    for endpoint, method, path in report_requests(app, situation):
+        response = send(client, method, path)
+        if response.status_code not in (403, 404):
+            problems.append(f"{method} {path} ({endpoint}) answered {response.status_code}")
+        elif response.status_code == 403 and "You belong to" not in response.get_data(as_text=True):
+            problems.append(f"{method} {path} ({endpoint}) refused without saying why")
+    after = database_state()
+    changed = sorted(name for name in before if before[name] != after[name])
+    if changed:
+        problems.append(f"tables changed by refused requests: {changed}")
+    return problems
+
+
+@pytest.mark.parametrize("how", ["now", "since"])
+def test_every_staff_route_on_a_report_refuses_an_officer_in_its_group(app, client, how):
+    assert walk_reports(app, client, build_reports(how)) == []
+
+
+def test_the_walker_covers_the_monitoring_review_routes(app):
+    endpoints = {rule.endpoint for rule in covered_report_rules(app)}
+    assert {
+        "monitoring.review",
+        "monitoring.accept",
+        "monitoring.request_changes",
+        "monitoring.due_date",
+        "monitoring.enter",
+    } <= endpoints
+
+
+def test_a_colleague_outside_the_group_is_not_refused_a_report(app, client):
+    situation = build_reports("since")
+    db.session.delete(
+        db.session.scalar(select(Membership).where(Membership.user_id == situation["officer"].id))
+    )
+    sign_in(client, situation["colleague"])
+    refused = []
+    for endpoint, method, path in report_requests(app, situation):
+        response = send(client, method, path)
+        if response.status_code in (403, 404):
+            refused.append(f"{method} {path} ({endpoint}) answered {response.status_code}")
+    assert refused == []
+
+
+def test_the_report_walker_fails_on_a_new_route_without_the_check(make_app):
+    extra = make_app()
+
+    @requires(Permission.REVIEW_REPORTS)
+    def unchecked(report_id: int):
+        return "Done"
+
+    extra.add_url_rule("/monitoring/unchecked/<int:report_id>", "unchecked", unchecked)
+    db.session.commit()  # the suite's own session lets go of the database first
+    with extra.app_context():
+        situation = build_reports("now")
+        problems = walk_reports(extra, extra.test_client(), situation)
+        db.session.rollback()
+    path = f"/monitoring/unchecked/{situation['report_id']}"
+    assert [p for p in problems if "(unchecked)" in p] == [f"GET {path} (unchecked) answered 200"]
+    assert [p for p in problems if "(unchecked)" not in p] == []

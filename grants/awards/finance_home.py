@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from grants.accounts.models import User
 from grants.awards import payments, reports, variations
-from grants.awards.models import Award, BankDetails, Payment
+from grants.awards.models import Award, BankDetails, Payment, ReportDue, ReportKind
 from grants.awards.states import IN_FORCE, AwardStatus, PaymentStatus
 from grants.clock import uk_today, utc_to_uk
 from grants.extensions import db
@@ -202,6 +202,35 @@ def _variations(viewer: User, today: date) -> Section:
     )
 
 
+def _ready_to_close(today: date) -> Section:
+    """Awards whose final report has been accepted and that are still open: finance closes each
+    as completed (never silently), after checking any underspend."""
+    final = and_(ReportDue.award_id == Award.id, ReportDue.kind == ReportKind.FINAL)
+    query = (
+        select(Award, ReportDue.accepted_at)
+        .join(ReportDue, final)
+        .where(ReportDue.accepted_at.is_not(None), Award.status.in_(IN_FORCE))
+        .options(joinedload(Award.organisation))
+        .order_by(ReportDue.accepted_at, Award.id)
+    )
+    count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = [
+        Item(
+            award,
+            f"Final report accepted {days_ago(accepted_at, today)}: check any underspend and "
+            "close the award as completed",
+        )
+        for award, accepted_at in db.session.execute(query.limit(CAP)).unique()
+    ]
+    return Section(
+        "to_close",
+        "Final report accepted: ready to close",
+        items,
+        int(count or 0),
+        "No award is waiting to be closed after its final report.",
+    )
+
+
 def home_for(viewer: User, today: date | None = None) -> FinanceHome:
     today = today or uk_today()
     home = FinanceHome(today=today)
@@ -246,6 +275,7 @@ def home_for(viewer: User, today: date | None = None) -> FinanceHome:
         ),
         _awaiting_acceptance(today),
         _awaiting_bank_verification(today),
+        _ready_to_close(today),
         _variations(viewer, today),
     ]
     ledger = reports.ledger()

@@ -12,14 +12,18 @@
 
 from __future__ import annotations
 
-from grants.accounts.models import User
-from grants.applications.conflicts import check_no_conflict
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from grants.accounts.models import User, UserRole
+from grants.applications.conflicts import belongs_or_belonged, check_no_conflict
 from grants.awards import access as award_access
 from grants.awards.models import Award, ReportDue
 from grants.errors import NotAllowed, NotFound
 from grants.extensions import db
 from grants.monitoring.models import MonitoringReport
-from grants.permissions import Permission
+from grants.permissions import Permission, Role
 
 ENTERED_IT = "You entered this report for the group, so another programme officer must review it"
 
@@ -30,14 +34,14 @@ def can_view(user: User, award: Award) -> bool:
 
 def get_due_for_viewing(user: User, report_due_id: int) -> ReportDue:
     """The report due, if this person may see its award (NotFound otherwise)."""
-    due = db.session.get(ReportDue, report_due_id)
+    due = db.session.get(ReportDue, check_id(report_due_id))
     if due is None or not can_view(user, due.award):
         raise NotFound("Report not found")
     return due
 
 
 def get_for_viewing(user: User, report_id: int) -> MonitoringReport:
-    report = db.session.get(MonitoringReport, report_id)
+    report = db.session.get(MonitoringReport, check_id(report_id))
     if report is None or not can_view(user, report.award):
         raise NotFound("Report not found")
     return report
@@ -82,3 +86,37 @@ def check_may_review(user: User, report: MonitoringReport) -> None:
 def check_finance(user: User, report: MonitoringReport) -> None:
     """A finance officer free of the group: they answer what the group asked to change."""
     award_access.check_finance(user, report.award)
+
+
+# The largest id an Integer id column holds. A larger id in a URL names no row; PostgreSQL would
+# refuse to compare it with the column rather than find nothing, so it is answered here.
+LARGEST_ID = 2**31 - 1
+
+
+def check_id(record_id: int) -> int:
+    """``record_id``, or NotFound when it is beyond any row's id."""
+    if not 0 < record_id <= LARGEST_ID:
+        raise NotFound("Not found")
+    return record_id
+
+
+def staff_free_of(
+    role: Role, award: Award, *, leaving_out: Iterable[int | None] = ()
+) -> list[User]:
+    """Active people with ``role`` who may act on this award's reports: never anyone in the
+    group now or since its application was made (the conflict rule), nor ``leaving_out`` (the
+    sender, the officer who entered it). Whoever gets new work from a report is told through
+    this, so nobody is emailed work they would be refused."""
+    skip = set(leaving_out)
+    people = db.session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == role, User.is_active_account)
+        .distinct()
+        .order_by(User.id)
+    )
+    return [
+        person
+        for person in people
+        if person.id not in skip and not belongs_or_belonged(person, award.application)
+    ]

@@ -72,7 +72,9 @@ class ReportTemplateVersion(db.Model):
     that stays the same across versions."""
 
     __tablename__ = "report_template_version"
-    __table_args__ = (UniqueConstraint("template_id", "number", name="one_version_number"),)
+    __table_args__ = (
+        UniqueConstraint("template_id", "number", name="one_template_version_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("report_template.id"), index=True)

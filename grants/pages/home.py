@@ -24,11 +24,16 @@ from grants.extensions import db
 from grants.funds.models import Round
 from grants.organisations.models import GroupHandover, HandoverStatus, Membership, Organisation
 from grants.organisations.services import groups_of
+from grants.page_sections import PageSections
 from grants.panels.models import Panel
 from grants.panels.scoring import Progress, progress_of
 from grants.permissions import Permission, Role
 
 RECENT_APPLICATIONS = 5
+
+# Sections later domains add to the home page (monitoring: the next report due). Each loader is
+# given the person and their Home, and must keep to a fixed number of queries too.
+home_page: PageSections = PageSections()
 
 
 @dataclass
@@ -52,6 +57,8 @@ class Home:
     grant_steps: list[GrantStep] = field(default_factory=list)
     # An admin's roles waiting for a second admin, and email the service gave up sending.
     admin: AdminWaiting | None = None
+    # (template, what it shows) for each section a later domain registered with ``home_page``.
+    sections: list = field(default_factory=list)
 
     @property
     def is_panel_member(self) -> bool:
@@ -202,4 +209,5 @@ def home_for(user: User) -> Home:
         home.finance = _finance_waiting(user)
     if user.can(Permission.MANAGE_USERS):
         home.admin = _admin_waiting()
+    home.sections = home_page.for_viewer(user, home)
     return home

@@ -60,7 +60,7 @@ def upgrade():
             name=op.f("fk_report_template_version_template_id_report_template"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_template_version")),
-        sa.UniqueConstraint("template_id", "number", name="one_version_number"),
+        sa.UniqueConstraint("template_id", "number", name="one_template_version_number"),
         sqlite_autoincrement=True,
     )
     with op.batch_alter_table("report_template_version", schema=None) as batch_op:

@@ -111,7 +111,7 @@ def test_the_home_and_ledger_read_a_fixed_number_of_queries(count, client, count
         in_force(funded.award, paid=1)
         pay(funded.award.payments[1], other, me, status=PaymentStatus.RAISED)
     db.session.flush()
-    assert count_queries(lambda: finance_home.home_for(me)) == 25
+    assert count_queries(lambda: finance_home.home_for(me)) == 27
     sign_in(client, me)
     assert count_queries(lambda: client.get("/finance/")) <= 30
     assert count_queries(lambda: client.get("/finance/ledger")) <= 12

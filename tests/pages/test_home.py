@@ -82,7 +82,7 @@ def test_a_group_with_no_applications_says_so(client):
 def test_a_programme_officer_sees_how_many_applications_wait_to_be_screened(client):
     officer = make_user(Role.PROGRAMME_OFFICER)
     soup = _home(client, officer)
-    assert _sections(soup) == ["Screening", "Panels to run"]
+    assert _sections(soup) == ["Screening", "Panels to run", "Monitoring reports"]
     assert "No round has a panel yet" in soup.get_text()
     assert "No applications are waiting to be screened" in soup.get_text()
     group = make_group(make_user())
@@ -117,6 +117,7 @@ def test_combined_roles_and_a_group_each_get_their_section(client):
         "Your groups' applications",
         "Screening",
         "Panels to run",
+        "Monitoring reports",
         "Panel",
         "Payments",
     ]
