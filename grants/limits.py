@@ -1,8 +1,8 @@
 """How many repeated rows one thing may hold, and the one race-free check of it.
 
 Forms that add rows one at a time (budget lines, outcomes, documents, a round's criteria and
-questions, a fund's contributions) would otherwise let a script add rows without end, making
-pages, PDFs and exports ever slower for everyone. Each cap is checked in the service, inside the
+questions, a fund's contributions and indicators) would otherwise let a script add rows without
+end, making pages, PDFs and exports ever slower for everyone. Each cap is checked in the service, inside the
 transaction, after the owner's row is locked: two adds at once are put in order, and the second
 counts the first's row, so even parallel requests never pass the cap.
 """
@@ -21,6 +21,7 @@ MAX_DOCUMENTS = 30
 MAX_CRITERIA = 20
 MAX_QUESTIONS = 30
 MAX_CONTRIBUTIONS = 50
+MAX_INDICATORS = 100
 
 
 def make_room(owner, column, limit: int, message: str, *, field: str | None = None) -> None:

@@ -26,7 +26,7 @@ from grants.awards.models import (
     VariationKind,
 )
 from grants.extensions import db
-from grants.funds.models import Contribution, Criterion, Fund, Question, Round
+from grants.funds.models import Contribution, Criterion, Fund, Indicator, Question, Round
 from grants.monitoring.models import (
     MonitoringReport,
     ReportChangeRequest,
@@ -125,6 +125,9 @@ ARGUMENTS: dict[frozenset, Callable[[], list[dict]]] = {
     frozenset({"fund_id"}): _ids(Fund, fund_id=_id),
     frozenset({"fund_id", "contribution_id"}): _ids(
         Contribution, fund_id=lambda c: c.fund_id, contribution_id=_id
+    ),
+    frozenset({"fund_id", "indicator_id"}): _ids(
+        Indicator, fund_id=lambda i: i.fund_id, indicator_id=_id
     ),
     frozenset({"round_id", "criterion_id"}): _ids(
         Criterion, round_id=lambda c: c.round_id, criterion_id=_id

@@ -90,7 +90,7 @@ def test_the_51st_outcome_is_refused_with_a_message(client, draft):
     db.session.commit()
     response = client.post(
         f"/applications/{draft.id}/outcomes",
-        data={"indicator": "One more", "target": "5", "principle": str(principle.id)},
+        data={"description": "One more", "target": "5", "principle": str(principle.id)},
     )
     assert response.status_code == 200
     assert any("up to 50 outcomes" in message for message in error_messages(response))

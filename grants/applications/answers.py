@@ -21,7 +21,11 @@ from grants.applications.models import (
     Application,
     BudgetLine,
     DocumentKind,
-    Outcome,
+)
+from grants.applications.outcomes import (  # noqa: F401  (the outcomes section's services)
+    add_outcome,
+    outcome_problems,
+    remove_outcome,
 )
 from grants.applications.sections import budget_total, has_recording
 from grants.clock import utcnow
@@ -183,48 +187,6 @@ def save_beneficiaries(
         before,
         {"people_reached": people_reached, "groups": groups},
     )
-
-
-def outcome_problems(*, principle_id: int | None) -> dict[str, str]:
-    principle = db.session.get(Principle, principle_id) if principle_id else None
-    if principle is None or not principle.is_active:
-        return {"principle": "Select the principle this outcome serves"}
-    return {}
-
-
-def add_outcome(
-    actor: User, application: Application, *, indicator: str, target: str, principle_id: int | None
-) -> None:
-    errors = outcome_problems(principle_id=principle_id)
-    if errors:
-        raise InvalidInput(errors)
-    limits.make_room(
-        application,
-        Outcome.application_id,
-        limits.MAX_OUTCOMES,
-        f"An application can list up to {limits.MAX_OUTCOMES} outcomes. "
-        "Remove one, or combine two, to add another",
-        field="indicator",
-    )
-    outcome = Outcome(
-        description=indicator.strip(), target=target.strip(), principle_id=principle_id
-    )
-    application.outcomes.append(outcome)
-    _saved(
-        actor,
-        application,
-        "outcomes",
-        {},
-        {"added": {"description": outcome.description, "target": outcome.target}},
-    )
-
-
-def remove_outcome(actor: User, application: Application, outcome_id: int) -> None:
-    outcome = next((o for o in application.outcomes if o.id == outcome_id), None)
-    if outcome is None:
-        raise DomainError("That outcome has already been removed")
-    application.outcomes.remove(outcome)
-    _saved(actor, application, "outcomes", {"removed": {"outcome": outcome.title}}, {})
 
 
 def _recalculate(application: Application) -> None:

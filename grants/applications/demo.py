@@ -16,6 +16,7 @@ from grants.applications.models import SUPPORTING_DOCUMENTS, Application, Channe
 from grants.applications.states import ApplicationStatus as S
 from grants.clock import as_aware
 from grants.extensions import db
+from grants.funds import indicators
 from grants.funds.models import QuestionKind, Round
 from grants.money import format_pence
 from grants.organisations import services as organisations
@@ -73,6 +74,50 @@ PLAN = (
     + [(S.DECLINED, "closed", None)] * 2
     + [(S.INELIGIBLE, "closed", None)] * 3
 )
+
+
+# Each project's second measure from the fund's library, with its target, by project; the
+# heritage walks also describe one outcome in their own words.
+SECOND_MEASURES = {
+    "Summer lunch club": ("Food parcels and meals given out", 600),
+    "Men's shed workshop": ("People gaining a new skill", 15),
+    "Community garden": ("Local spaces improved", "yes"),
+    "Youth football nights": ("Young people taking part", 30),
+    "Warm space cafe": ("People saying they feel less isolated", 70),
+    "Faith and food network": ("New partnerships formed", 4),
+    "Carers' coffee mornings": ("Sessions held", 40),
+    "Heritage walks": ("Volunteer hours", 120),
+    "Digital drop-in": ("Older people reached", 50),
+    "Litter pick and pride": ("Volunteers involved", 25),
+}
+OWN_OUTCOMES = {
+    "Heritage walks": "People know more about the town's mills and mines, and share their memories",
+}
+
+
+def _add_outcomes(actor, application: Application, number: int, principle: Principle) -> None:
+    """People taking part and the project's second measure, from the fund's library (or in
+    words, should the library not have them), and the heritage walks' own outcome."""
+    title = PROJECTS[number % len(PROJECTS)][0]
+    library = {i.name: i for i in indicators.active_indicators(application.round.fund_id)}
+    people = 20 + number * 7
+    for name, target in [("People taking part", people), SECOND_MEASURES[title]]:
+        if name in library:
+            answers.add_outcome(
+                actor, application, indicator_id=library[name].id, target_value=target
+            )
+        else:
+            answers.add_outcome(
+                actor, application, description=name, target=str(target), principle_id=principle.id
+            )
+    if title in OWN_OUTCOMES:
+        answers.add_outcome(
+            actor,
+            application,
+            description=OWN_OUTCOMES[title],
+            target="Two walks a month from spring to autumn",
+            principle_id=principle.id,
+        )
 
 
 def _pdf(name: str) -> FileStorage:
@@ -137,13 +182,7 @@ def _fill(
         people_reached=20 + number * 7,
         groups=["young_people", "older_people", "faith_communities", "carers"][number % 4 :][:2],
     )
-    answers.add_outcome(
-        actor,
-        application,
-        indicator="People taking part",
-        target=f"{20 + number * 7} people",
-        principle_id=principle.id,
-    )
+    _add_outcomes(actor, application, number, principle)
     span = round_.max_award_pence - round_.min_award_pence
     amount = round_.min_award_pence + (span * ((number * 37) % 100)) // 100
     answers.add_budget_line(

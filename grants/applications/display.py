@@ -73,7 +73,11 @@ STAFF_NEXT_STEPS = {
 }
 
 # Two section titles speak to the group; staff read them in the third person.
-STAFF_SECTION_TITLES = {"group": "About the group", "project": "The project"}
+STAFF_SECTION_TITLES = {
+    "group": "About the group",
+    "project": "The project",
+    "outcomes": "How the group will know it worked",
+}
 
 
 def section_title(key: str, application: Application) -> str:

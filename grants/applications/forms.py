@@ -28,7 +28,8 @@ from wtforms.validators import Length, Optional
 from grants.applications.models import BENEFICIARY_GROUPS, BUDGET_CATEGORIES
 from grants.applications.sections import SECTIONS
 from grants.forms import BaseForm, GovDateField, WholeNumberField, required, text_field
-from grants.numbers import record_id
+from grants.funds.models import IndicatorUnit
+from grants.numbers import NO_SUCH_ID, record_id
 
 SECTION_KEYS = frozenset(section.key for section in SECTIONS)
 
@@ -129,29 +130,117 @@ class BeneficiariesForm(BaseForm):
     submit = _save_button()
 
 
+OWN_OUTCOME = "own"
+
+
 class OutcomeForm(BaseForm):
-    indicator = text_field(
+    """One planned outcome: a measure from the fund's library with its target, or the group's
+    own words. Each indicator has its own target field (``target_<id>``), shown under it, so the
+    page works without JavaScript; only the fields of the choice made are checked."""
+
+    measure = RadioField(
+        "What will you count?",
+        widget=GovRadioInput(),
+        description="Pick the one that fits best. Each says how to count it, so every project "
+        "counts it the same way.",
+        validate_choice=False,  # the service explains a measure not on the list
+        validators=[required("Select what you will count, or describe it in your own words")],
+    )
+    description = text_field(
         "What will change?",
-        "Enter what will change",
+        None,
         300,
-        length_message="Must be 300 characters or fewer",
-        description="For example: children attending healthy lunch sessions.",
+        length_message="What will change must be 300 characters or fewer",
+        description="For example: children eat a hot lunch every day of the holidays.",
     )
     target = text_field(
-        "Your target",
-        "Enter your target",
+        "Your target (optional)",
+        None,
         200,
-        length_message="Must be 200 characters or fewer",
-        description="For example: 40 children over the summer.",
+        length_message="Your target must be 200 characters or fewer",
+        description="In your own words. For example: 40 children over the summer.",
     )
     principle = RadioField(
         "Which principle does this outcome serve?",
         widget=GovRadioInput(),
         validate_choice=False,
-        validators=[required("Select the principle this outcome serves")],
     )
     submit = SubmitField("Add outcome", widget=GovSubmitInput())
     save_and_return = _save_button()
+
+    ALWAYS_CHECKED = frozenset({"csrf_token", "measure", "submit", "save_and_return"})
+    OWN_FIELDS = ("description", "target", "principle")
+
+    def target_fields(self) -> list[str]:
+        return [name for name in self._fields if name.startswith("target_")]
+
+    def _chosen_fields(self) -> set[str] | None:
+        """The fields of the choice made, or None when no choice on the list was made."""
+        measure = (self.measure.data or "").strip()
+        if measure == OWN_OUTCOME:
+            return set(self.OWN_FIELDS)
+        return {f"target_{measure}"} if f"target_{measure}" in self._fields else None
+
+    def validate(self, extra_validators=None):
+        """Check the fields of the choice made; a box left typed in under another choice is
+        neither checked nor kept. With no choice on the list, every field is checked."""
+        super().validate(extra_validators=extra_validators)
+        chosen = self._chosen_fields()
+        keep = self._fields.keys() if chosen is None else self.ALWAYS_CHECKED | chosen
+        for name, field in self._fields.items():
+            if name not in keep and field.errors:
+                field.errors = []
+        return not self.form_errors and not any(f.errors for f in self._fields.values())
+
+    def choice(self) -> dict | None:
+        """The outcome asked for, as the service takes it, or None when nothing was chosen."""
+        measure = (self.measure.data or "").strip()
+        if not measure:
+            return None
+        if measure == OWN_OUTCOME:
+            principle = parse_ids([self.principle.data])
+            return {
+                "description": self.description.data,
+                "target": self.target.data,
+                "principle_id": principle[0] if principle else None,
+            }
+        indicator_id = record_id(measure) or NO_SUCH_ID
+        field = self._fields.get(f"target_{indicator_id}")
+        self.ERROR_FIELDS = {"target_value": field.name if field else "measure"}
+        return {"indicator_id": indicator_id, "target_value": field.data if field else None}
+
+
+def _target_field(indicator):
+    if indicator.unit == IndicatorUnit.YES_NO:
+        return RadioField(
+            "Your target",
+            widget=GovRadioInput(),
+            choices=[("yes", "Yes"), ("no", "No")],
+            validate_choice=False,
+        )
+    return StringField(
+        "Your target",
+        widget=GovTextInput(),
+        description="A percentage, from 0 to 100."
+        if indicator.unit == IndicatorUnit.PERCENTAGE
+        else "A whole number, like 40.",
+        validators=[Length(max=20, message="Enter your target as a whole number, like 40")],
+    )
+
+
+def build_outcome_form(indicators, principles) -> OutcomeForm:
+    """The outcomes form for a round whose fund offers these indicators (none: own words only)."""
+    fields = {f"target_{indicator.id}": _target_field(indicator) for indicator in indicators}
+    form_class = type("OutcomeForm", (OutcomeForm,), fields) if fields else OutcomeForm
+    form = form_class()
+    form.measure.choices = [(str(i.id), i.name) for i in indicators] + [
+        (OWN_OUTCOME, "Something else: describe it in your own words")
+    ]
+    form.principle.choices = [(str(p.id), p.name) for p in principles]
+    if not indicators:  # the only way there is: no choice to make
+        form.measure.data = OWN_OUTCOME
+        form.measure.validators = []
+    return form
 
 
 class BudgetLineForm(BaseForm):

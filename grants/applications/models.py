@@ -323,9 +323,14 @@ class Outcome(db.Model):
 
     @property
     def target_text(self) -> str:
+        """The target as people read it: "40 people", "75%", "Yes", or the group's own words."""
         if self.indicator_id is None:
             return self.target or ""
-        return f"{self.target_value:,}" + INDICATOR_SUFFIX.get(self.indicator.unit.value, "")
+        unit = self.indicator.unit.value
+        if unit == "yes_no":
+            return "Yes" if self.target_value else "No"
+        suffixes = INDICATOR_SUFFIX_OF_ONE if self.target_value == 1 else INDICATOR_SUFFIX
+        return f"{self.target_value:,}" + suffixes.get(unit, "")
 
 
 # How a whole-number target reads in each unit ("40 people", "75%").
@@ -337,6 +342,14 @@ INDICATOR_SUFFIX = {
     "items": " items",
     "percentage": "%",
     "yes_no": "",
+}
+INDICATOR_SUFFIX_OF_ONE = {
+    **INDICATOR_SUFFIX,
+    "people": " person",
+    "sessions": " session",
+    "hours": " hour",
+    "volunteers": " volunteer",
+    "items": " item",
 }
 
 

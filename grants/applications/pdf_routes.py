@@ -18,6 +18,7 @@ from grants.applications.models import (
 )
 from grants.clock import utcnow
 from grants.extensions import db
+from grants.funds.indicators import active_indicators
 from grants.funds.models import Round
 from grants.organisations.models import IncomeBand, OrganisationType
 from grants.pdf import html_to_pdf, pdf_response, render_pdf_html
@@ -48,6 +49,7 @@ def blank_form_html(round_: Round) -> str:
         beneficiary_groups=list(BENEFICIARY_GROUPS.values()),
         budget_categories=list(BUDGET_CATEGORIES.values()),
         supporting_documents=[kind.label for kind in SUPPORTING_DOCUMENTS],
+        indicators=active_indicators(round_.fund_id),
     )
 
 

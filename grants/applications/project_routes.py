@@ -22,15 +22,16 @@ from grants.applications.files import PendingFile
 from grants.applications.forms import (
     BeneficiariesForm,
     ConfirmForm,
-    OutcomeForm,
     PrinciplesForm,
     ProjectForm,
     WhereForm,
+    build_outcome_form,
     parse_ids,
 )
 from grants.applications.models import DocumentKind
 from grants.errors import DomainError, add_to_form, flash_refusal
 from grants.extensions import db
+from grants.funds import indicators
 from grants.permissions import signed_in
 from grants.reference import services as reference
 from grants.reference.maps import MapArea, render_svg
@@ -182,35 +183,27 @@ def beneficiaries(application_id: int):
 @signed_in
 def outcomes(application_id: int):
     application = load(application_id, for_editing=True)
-    form = OutcomeForm()
-    form.principle.choices = [
-        (str(p.id), p.name) for p in reference.principles(include_inactive=False)
-    ]
-    returning = form.save_and_return.data
-    if returning and nothing_typed(form, "indicator", "target", "principle"):
+    offered = indicators.active_indicators(application.round.fund_id)
+    form = build_outcome_form(offered, reference.principles(include_inactive=False))
+    typed = ["measure", *form.OWN_FIELDS, *form.target_fields()]
+    if form.save_and_return.data and nothing_typed(form, *typed):
         return redirect(back_to_application(application))
-    principle = parse_ids([form.principle.data])
-    principle_id = principle[0] if principle else None
+    choice = form.choice()
     if not form.validate_on_submit():
-        if form.is_submitted():
-            report_together(form, answers.outcome_problems(principle_id=principle_id))
+        if form.is_submitted() and choice is not None:
+            problems = answers.outcome_problems(application, **choice)
+            report_together(form, {form.ERROR_FIELDS.get(k, k): m for k, m in problems.items()})
     else:
         try:
-            answers.add_outcome(
-                current_user,
-                application,
-                indicator=form.indicator.data,
-                target=form.target.data,
-                principle_id=principle_id,
-            )
+            answers.add_outcome(current_user, application, **choice)
         except DomainError as error:
-            add_to_form(form, error)
+            add_to_form(form, error, "measure")
         else:
-            if returning:
+            if form.save_and_return.data:
                 return saved_and_back(application, "Outcome added")
             flash("Outcome added", "success")
             return redirect(url_for(".outcomes", application_id=application.id, **return_args()))
-    return render_section("outcomes", application, form)
+    return render_section("outcomes", application, form, offered=offered)
 
 
 @bp.route("/<int:application_id>/outcomes/<int:outcome_id>/remove", methods=["POST"])

@@ -38,7 +38,8 @@ def snapshot(application: Application) -> dict[str, Any]:
             BENEFICIARY_GROUPS.get(g, g) for g in application.beneficiary_groups or []
         ),
         "Outcomes": "\n".join(
-            f"{o.title}: {o.target_text} ({o.principle.name})" for o in application.outcomes
+            f"{o.title}: {o.target_text or 'no target given'} ({o.principle.name})"
+            for o in application.outcomes
         ),
         "Budget": "\n".join(lines),
         "Amount requested": format_pence(application.amount_requested_pence),

@@ -105,7 +105,12 @@ SECTIONS = [
         lambda a: a.people_reached is not None and bool(a.beneficiary_groups),
         lambda a: a.people_reached is not None or bool(a.beneficiary_groups),
     ),
-    Section("outcomes", "Planned outcomes", lambda a: bool(a.outcomes), lambda a: bool(a.outcomes)),
+    Section(
+        "outcomes",
+        "How will you know it worked?",
+        lambda a: bool(a.outcomes),
+        lambda a: bool(a.outcomes),
+    ),
     Section(
         "budget",
         "Budget",

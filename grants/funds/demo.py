@@ -13,8 +13,8 @@ from sqlalchemy import select
 from grants.accounts.models import User
 from grants.clock import uk_to_utc, utc_to_uk, utcnow
 from grants.extensions import db
-from grants.funds import criteria, questions, services
-from grants.funds.models import Fund, Round
+from grants.funds import criteria, indicators, questions, services
+from grants.funds.models import Fund, Indicator, IndicatorUnit, Round
 from grants.organisations.models import OrganisationType
 from grants.reference.models import Principle
 
@@ -108,6 +108,116 @@ COMMUNITY_PROJECTS_QUESTIONS = [
     ),
 ]
 
+# The demo fund's indicator library: (name, how to count it, unit, principle), over all six.
+INDICATORS = [
+    (
+        "People taking part",
+        "Count each person who takes part in your activities once, however many times they come. "
+        "Do not count volunteers or staff running the activity.",
+        IndicatorUnit.PEOPLE,
+        "See the person",
+    ),
+    (
+        "Young people taking part",
+        "Count each person aged 11 to 25 who takes part once, however many times they come.",
+        IndicatorUnit.PEOPLE,
+        "See the person",
+    ),
+    (
+        "Older people reached",
+        "Count each person aged 65 or over who takes part or gets help from the project, once.",
+        IndicatorUnit.PEOPLE,
+        "See the person",
+    ),
+    (
+        "People saying they feel less isolated",
+        "Ask the people taking part, at the end of the project, whether they feel less alone than "
+        "before. Give the share who say yes, as a percentage of everyone who answered.",
+        IndicatorUnit.PERCENTAGE,
+        "Listen deeply",
+    ),
+    (
+        "People who helped shape the project",
+        "Count each local person who gave their views on what the project should do, at a "
+        "meeting, in a survey or in conversation, once.",
+        IndicatorUnit.PEOPLE,
+        "Listen deeply",
+    ),
+    (
+        "Sessions held",
+        "Count each session, club meeting or activity that actually went ahead. A weekly club "
+        "that meets 20 times is 20 sessions.",
+        IndicatorUnit.SESSIONS,
+        "Know this place",
+    ),
+    (
+        "Local spaces improved",
+        "Yes if the project leaves a local space (a park, garden, hall or alleyway) in better "
+        "condition for everyone to use; no if it does not.",
+        IndicatorUnit.YES_NO,
+        "Know this place",
+    ),
+    (
+        "Volunteers involved",
+        "Count each person who gave their time without pay to help run the project, once.",
+        IndicatorUnit.VOLUNTEERS,
+        "Connect to neighbourhoods",
+    ),
+    (
+        "Volunteer hours",
+        "Add up the hours all volunteers gave, including planning and setting up, in whole hours.",
+        IndicatorUnit.HOURS,
+        "Connect to neighbourhoods",
+    ),
+    (
+        "New partnerships formed",
+        "Count each group, school, business or service you worked with for the first time on "
+        "this project.",
+        IndicatorUnit.ITEMS,
+        "Connect to neighbourhoods",
+    ),
+    (
+        "Community events run",
+        "Count each event open to the whole neighbourhood, such as a fun day, festival or "
+        "celebration, that went ahead.",
+        IndicatorUnit.SESSIONS,
+        "Show our love and pride",
+    ),
+    (
+        "People gaining a new skill",
+        "Count each person who learned something they can now do on their own (cooking, "
+        "digital skills, first aid), once, however many skills they gained.",
+        IndicatorUnit.PEOPLE,
+        "Show our love and pride",
+    ),
+    (
+        "Food parcels and meals given out",
+        "Count each food parcel, hamper or meal given to someone who needed it. A family's "
+        "weekly parcel for 10 weeks is 10.",
+        IndicatorUnit.ITEMS,
+        "Do the right thing",
+    ),
+]
+
+
+def _indicators(actor, fund: Fund) -> str:
+    """Add any of the demo library the fund does not have yet (by name, ignoring case)."""
+    have = {
+        name.lower()
+        for name in db.session.scalars(select(Indicator.name).where(Indicator.fund_id == fund.id))
+    }
+    principles = {p.name: p.id for p in db.session.scalars(select(Principle))}
+    if not principles:
+        return "  Indicators skipped: run import-geography first"
+    added = 0
+    for name, definition, unit, principle in INDICATORS:
+        if name.lower() in have or principle not in principles:
+            continue
+        details = indicators.IndicatorDetails(name, definition, unit.value, principles[principle])
+        indicators.add_indicator(actor, fund, details)
+        added += 1
+    return f"  Indicators: {added} added" if added else "  Indicators: already there"
+
 
 def _fund(actor) -> Fund:
     fund = db.session.scalar(select(Fund).where(Fund.name == FUND_NAME))
@@ -194,4 +304,5 @@ def seed_funds() -> list[str]:
         f"Fund: {fund.name}",
         _round(actor, fund, small, SMALL_GRANTS_QUESTIONS),
         _round(actor, fund, projects, COMMUNITY_PROJECTS_QUESTIONS),
+        _indicators(actor, fund),
     ]

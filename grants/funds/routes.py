@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from grants.errors import DomainError, add_to_form
-from grants.funds import display, locks, services
+from grants.funds import display, indicators, locks, services
 from grants.funds.forms import FundForm, build_round_form
 from grants.funds.models import Fund, Round
 from grants.permissions import Permission, requires
@@ -56,7 +56,12 @@ def edit_fund(fund_id: int | None = None):
 @requires(Permission.MANAGE_FUNDS)
 def show(fund_id: int):
     fund = load_fund(fund_id)
-    return render_template("funds/show.html", fund=fund, status_tag=display.status_tag)
+    return render_template(
+        "funds/show.html",
+        fund=fund,
+        status_tag=display.status_tag,
+        library=indicators.library(fund),
+    )
 
 
 @bp.route("/<int:fund_id>/rounds/new", methods=["GET", "POST"])
@@ -125,3 +130,8 @@ def preview_round(round_id: int):
     return render_template(
         "funds/preview.html", round=round_, status=round_.status(), display=display
     )
+
+
+# The indicator library's pages are views of this blueprint too: loading them here means whoever
+# registers ``bp`` gets them.
+from grants.funds import indicator_routes  # noqa: E402, F401

@@ -289,7 +289,7 @@ class MemberView:
             ),
         ]
         rows += [
-            (self.text(outcome.title), self.text(outcome.target))
+            (self.text(outcome.title), self.text(outcome.target_text) or "No target given")
             for outcome in application.outcomes
         ]
         rows += [

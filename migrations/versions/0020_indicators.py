@@ -10,7 +10,7 @@ own outcome in words. Every outcome written before this revision becomes an own 
 text moves to ``description`` and its target stays as the words the group typed.
 
 Downgrading keeps every outcome too: one that picked an indicator becomes text again, its
-indicator's name as the outcome and its target as a number in words.
+indicator's name as the outcome and its target in words with its unit ("40 people", "75%").
 """
 
 import sqlalchemy as sa
@@ -99,17 +99,29 @@ def downgrade():
         sa.column("target", sa.String),
     )
     indicator = sa.table(
-        "fund_indicator", sa.column("id", sa.Integer), sa.column("name", sa.String)
+        "fund_indicator",
+        sa.column("id", sa.Integer),
+        sa.column("name", sa.String),
+        sa.column("unit", sa.String),
     )
-    name = (
-        sa.select(indicator.c.name)
-        .where(indicator.c.id == outcome.c.indicator_id)
-        .scalar_subquery()
+
+    def of_indicator(column):
+        return (
+            sa.select(column).where(indicator.c.id == outcome.c.indicator_id).scalar_subquery()
+        )
+
+    # The target in words, as the pages showed it: "40 people", "75%", "Yes".
+    unit = of_indicator(indicator.c.unit)
+    number = sa.cast(outcome.c.target_value, sa.String)
+    target = sa.case(
+        (unit == "yes_no", sa.case((outcome.c.target_value > 0, "Yes"), else_="No")),
+        (unit == "percentage", number + "%"),
+        else_=number + " " + unit,
     )
     op.execute(
         outcome.update()
         .where(outcome.c.indicator_id.is_not(None))
-        .values(description=name, target=sa.cast(outcome.c.target_value, sa.String))
+        .values(description=of_indicator(indicator.c.name), target=target)
     )
     op.execute(outcome.update().where(outcome.c.target.is_(None)).values(target=""))
     with op.batch_alter_table("outcome", schema=None, table_kwargs=KEEP_IDS_UNIQUE) as batch_op:

@@ -147,3 +147,26 @@ def assisted_application(
     officer = officer or make_user(Role.PROGRAMME_OFFICER)
     organisation = make_group(make_user())
     return services.start(officer, round_ or open_round(), organisation, channel=channel)
+
+
+def add_measured_outcome(
+    application: Application,
+    *,
+    name: str = "People taking part",
+    unit: str = "people",
+    target: int | str = 40,
+):
+    """An outcome that picks an indicator of the application's fund (made, if the fund has no
+    indicator of that name), with a whole-number target. Needs the reference_data fixture."""
+    from grants.funds.models import Indicator
+    from tests.funds.factories import make_indicator
+
+    fund = application.round.fund
+    indicator = db.session.query(Indicator).filter_by(fund_id=fund.id, name=name).first()
+    indicator = indicator or make_indicator(fund, name=name, unit=unit)
+    return answers.add_outcome(
+        application.organisation.main_contact,
+        application,
+        indicator_id=indicator.id,
+        target_value=target,
+    )

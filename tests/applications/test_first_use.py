@@ -32,14 +32,15 @@ def _principle_id() -> str:
 def test_save_and_return_on_outcomes_saves_the_outcome_typed(client, application):
     half = client.post(
         f"/applications/{application.id}/outcomes",
-        data={"indicator": "Children fed", "save_and_return": "y"},
+        data={"description": "Children fed", "save_and_return": "y"},
     )
-    assert "Enter your target" in error_messages(half)  # half an outcome cannot be saved...
-    assert soup_of(half).find("input", {"name": "indicator"})["value"] == "Children fed"
+    # half an outcome cannot be saved...
+    assert "Select the principle this outcome serves" in error_messages(half)
+    assert soup_of(half).find("input", {"name": "description"})["value"] == "Children fed"
     response = client.post(
         f"/applications/{application.id}/outcomes",
         data={
-            "indicator": "Children fed",
+            "description": "Children fed",
             "target": "40 children",
             "principle": _principle_id(),
             "save_and_return": "y",

@@ -53,7 +53,10 @@ def test_whole_journey_through_the_pages(client, applicant, outbox):
         ("where", {"neighbourhoods": [str(ward.id)]}),
         ("principles", {"main_principle": str(principle.id)}),
         ("beneficiaries", {"people_reached": "40", "groups": ["young_people"]}),
-        ("outcomes", {"indicator": "Children fed", "target": "40", "principle": str(principle.id)}),
+        (
+            "outcomes",
+            {"description": "Children fed", "target": "40", "principle": str(principle.id)},
+        ),
         ("budget", {"item": "Food", "category": "materials", "amount": "£1,250.50"}),
         ("timeline", {"start_date": ["1", "7", "2027"], "end_date": ["31", "8", "2027"]}),
         (

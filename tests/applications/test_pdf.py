@@ -80,7 +80,7 @@ def test_the_blank_form_has_every_section_and_the_rounds_own_questions(paper_rou
         "3. Where it happens",
         "4. Principles",
         "5. Who benefits",
-        "6. Planned outcomes",
+        "6. How will you know it worked?",
         "7. Budget",
         "8. Timeline",
         "9. Questions from this round",

@@ -92,7 +92,7 @@ def test_every_section_is_shown_in_task_list_order(application):
         "Where it happens",
         "Principles",
         "Who benefits",
-        "Planned outcomes",
+        "How the group will know it worked",
         "Budget",
         "Timeline",
         "Questions from this round",
@@ -170,7 +170,7 @@ def test_an_empty_draft_says_what_is_not_answered(reference_data):
     values = rows(render(draft))
     assert values["Project title"] == "Not answered"
     assert values["Neighbourhoods"] == "Not answered"
-    assert values["Planned outcomes"] == "Not answered"
+    assert values["Outcomes"] == "Not answered"
     assert values["Governing document"] == "Not answered"
     assert "Declared by" not in values
     assert "Questions from this round" not in render(draft).get_text()

@@ -24,6 +24,7 @@ from grants.screening.checks import CHECKLIST_LABELS
 from tests.applications.factories import PDF_BYTES, open_round, submitted_application
 from tests.browser.test_journeys import expect_scripts_ran, register
 from tests.factories import make_user
+from tests.funds.factories import make_indicator
 
 NAME = "Asha Patel"
 EMAIL = "asha.patel@example.org"
@@ -34,6 +35,7 @@ PROJECT = "Hindley summer lunch club"
 REFERENCE = re.compile(r"^\s*CIF-\d{4}-\d{4}\s*$")
 SAVED = "Your answers have been saved"
 SAVE_AND_RETURN = "Save and return to your application"
+OUTCOMES = "How will you know it worked?"
 DOCUMENTS = {
     "Governing document": "constitution.pdf",
     "Safeguarding policy": "safeguarding.pdf",
@@ -175,27 +177,29 @@ def say_who_benefits(page: Page) -> None:
 
 
 def add_outcome(page: Page) -> None:
-    open_task(page, "Planned outcomes")
-    page.get_by_label("What will change?", exact=True).fill("Children eat a hot lunch")
-    page.get_by_label("Your target", exact=True).fill("40 children over the summer")
-    fieldset(page, "Which principle does this outcome serve?").get_by_label(
-        MAIN_PRINCIPLE, exact=True
-    ).check()
+    """One of the fund's measures with a target, then one in the group's own words."""
+    open_task(page, OUTCOMES)
+    measures = fieldset(page, "What will you count?")
+    measures.get_by_label("People taking part", exact=True).check()
+    page.get_by_label("Your target for People taking part", exact=True).fill("40")
     button(page, "Add outcome").click()
     expect_banner(page, "Outcome added")
     outcomes = page.get_by_role("table", name="Your outcomes")
-    expect(outcomes).to_contain_text("Children eat a hot lunch")
+    expect(outcomes).to_contain_text("40 people")
     # A second outcome typed, then "Save and return": it is saved, not thrown away.
+    fieldset(page, "What will you count?").get_by_label(
+        "Something else: describe it in your own words", exact=True
+    ).check()
     page.get_by_label("What will change?", exact=True).fill("Parents meet each other")
-    page.get_by_label("Your target", exact=True).fill("20 parents")
+    page.get_by_label("Your target (optional)", exact=True).fill("20 parents")
     fieldset(page, "Which principle does this outcome serve?").get_by_label(
         MAIN_PRINCIPLE, exact=True
     ).check()
     button(page, SAVE_AND_RETURN).click()
-    expect_task_completed(page, "Planned outcomes")
-    open_task(page, "Planned outcomes")
+    expect_task_completed(page, OUTCOMES)
+    open_task(page, OUTCOMES)
     expect(outcomes).to_contain_text("Parents meet each other")
-    return_to_task_list(page, "Planned outcomes")
+    return_to_task_list(page, OUTCOMES)
 
 
 def add_budget_line(page: Page, item: str, category: str, amount: str) -> None:
@@ -298,6 +302,7 @@ def test_group_applies_online_and_an_officer_screens_it_eligible(
     request, sign_in, reference_data, javascript
 ):
     round_ = open_round(questions=True)
+    make_indicator(round_.fund, name="People taking part")
     officer = make_user(Role.PROGRAMME_OFFICER, name="Owen Officer")
     page = request.getfixturevalue("page" if javascript else "js_disabled_page")
 

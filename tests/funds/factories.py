@@ -9,8 +9,9 @@ import itertools
 from datetime import timedelta
 
 from grants.clock import utcnow
-from grants.funds import criteria, questions, services
-from grants.funds.models import Criterion, Fund, Question, Round
+from grants.extensions import db
+from grants.funds import criteria, indicators, questions, services
+from grants.funds.models import Criterion, Fund, Indicator, Question, Round
 from grants.organisations.models import OrganisationType
 
 _numbers = itertools.count(1)
@@ -100,3 +101,26 @@ def make_question(
 ) -> Question:
     details = questions.QuestionDetails(label=label, kind=kind, **overrides)
     return questions.save_question(None, round_, None, details)
+
+
+def make_indicator(
+    fund: Fund,
+    *,
+    name: str | None = None,
+    unit: str = "people",
+    definition: str = "Count each person who takes part once.",
+    principle_id: int | None = None,
+) -> Indicator:
+    """An active indicator in ``fund``'s library (the first principle unless one is named: the
+    reference_data fixture makes them)."""
+    from grants.reference.models import Principle
+
+    if principle_id is None:
+        principle_id = db.session.query(Principle.id).order_by(Principle.position).first()[0]
+    details = indicators.IndicatorDetails(
+        name=name or f"Indicator {next(_numbers)}",
+        definition=definition,
+        unit=unit,
+        principle_id=principle_id,
+    )
+    return indicators.add_indicator(None, fund, details)

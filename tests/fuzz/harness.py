@@ -234,7 +234,10 @@ def _sections(a: Application, notes: list, checks: list) -> dict:
         "where": sorted(n.id for n in a.neighbourhoods),
         "principles": (a.main_principle_id, sorted(p.id for p in a.other_principles)),
         "beneficiaries": (a.people_reached, list(a.beneficiary_groups or [])),
-        "outcomes": [(o.id, o.description, o.target, o.principle_id) for o in a.outcomes],
+        "outcomes": [
+            (o.id, o.indicator_id, o.target_value, o.description, o.target, o.principle_id)
+            for o in a.outcomes
+        ],
         "budget": [(b.id, b.item, b.category, b.amount_pence) for b in a.budget_lines],
         "budget_total": a.amount_requested_pence,
         "timeline": (a.start_date, a.end_date),

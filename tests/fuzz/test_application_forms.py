@@ -96,7 +96,7 @@ PAGES = {
     "outcomes": Page(
         "outcomes",
         lambda r: {
-            "indicator": fuzz.text_field("Children fed"),
+            "description": fuzz.text_field("Children fed"),
             "target": fuzz.text_field("40 children"),
             "principle": fuzz.choice_field(principle_ids()),
         },

@@ -70,7 +70,7 @@ def test_principles_superscript_id(client, reference_data):
 def test_outcome_superscript_id(client, reference_data):
     """The same for an outcome's principle."""
     draft = my_draft(client)
-    body = {"indicator": "Children fed", "target": "40 children", "principle": SUPERSCRIPT_TWO}
+    body = {"description": "Children fed", "target": "40 children", "principle": SUPERSCRIPT_TWO}
 
     response = client.post(f"/applications/{draft.id}/outcomes", data=body)
 
