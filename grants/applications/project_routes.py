@@ -20,6 +20,7 @@ from grants.applications.blueprint import (
 )
 from grants.applications.files import PendingFile
 from grants.applications.forms import (
+    OWN_OUTCOME,
     BeneficiariesForm,
     ConfirmForm,
     PrinciplesForm,
@@ -203,7 +204,27 @@ def outcomes(application_id: int):
                 return saved_and_back(application, "Outcome added")
             flash("Outcome added", "success")
             return redirect(url_for(".outcomes", application_id=application.id, **return_args()))
-    return render_section("outcomes", application, form, offered=offered)
+    return render_section(
+        "outcomes", application, form, offered=offered, chosen=_chosen(form, offered)
+    )
+
+
+def _chosen(form, offered) -> object | None:
+    """What the group chose to count: an indicator, OWN_OUTCOME, or None (ask first).
+
+    The page asks in two steps, so nothing is hidden or revealed by script: first what they will
+    count (a plain GET form), then the target for that one, or their own words."""
+    if not offered:
+        return OWN_OUTCOME
+    measure = (request.form.get("measure") if form.is_submitted() else None) or request.args.get(
+        "measure"
+    )
+    if measure == OWN_OUTCOME:
+        return OWN_OUTCOME
+    chosen = next((i for i in offered if str(i.id) == (measure or "").strip()), None)
+    if chosen is None and measure is not None and not form.measure.errors:
+        form.measure.errors = ["Select what you will count from the list"]
+    return chosen
 
 
 @bp.route("/<int:application_id>/outcomes/<int:outcome_id>/remove", methods=["POST"])

@@ -69,9 +69,26 @@ def test_the_section_offers_the_funds_active_indicators_with_how_to_count_them(
     ]
     assert "Count each person once." in page.get_text()
     assert "An old measure" not in page.get_text()
-    assert page.find("input", {"name": f"target_{library['people'].id}"}) is not None
-    yes_no = page.find_all("input", {"name": f"target_{library['yes_no'].id}"})
+    # First what they will count (a GET form), then that measure's target on its own page.
+    assert page.find("form", {"method": "get"}).find("input", {"name": "measure"}) is not None
+    assert page.find("input", {"name": f"target_{library['people'].id}"}) is None
+    people = soup_of(client.get(url(draft) + f"?measure={library['people'].id}"))
+    assert people.find("input", {"name": f"target_{library['people'].id}"}) is not None
+    assert people.find("input", {"name": "measure", "type": "hidden"})["value"] == str(
+        library["people"].id
+    )
+    yes_no_page = soup_of(client.get(url(draft) + f"?measure={library['yes_no'].id}"))
+    yes_no = yes_no_page.find_all("input", {"name": f"target_{library['yes_no'].id}"})
     assert [radio["value"] for radio in yes_no] == ["yes", "no"]
+    own = soup_of(client.get(url(draft) + "?measure=own"))
+    assert own.find("input", {"name": "description"}) is not None
+
+
+def test_a_measure_not_on_the_list_asks_again(client, draft, library):
+    for measure in ("999999999999999999999", "abc", str(2**63)):
+        page = soup_of(client.get(url(draft) + f"?measure={measure}"))
+        assert "Select what you will count from the list" in page.get_text()
+        assert page.find("form", {"method": "get"}) is not None
 
 
 def test_picking_an_indicator_with_a_target(client, draft, library):

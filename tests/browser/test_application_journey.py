@@ -181,7 +181,8 @@ def add_outcome(page: Page) -> None:
     open_task(page, OUTCOMES)
     measures = fieldset(page, "What will you count?")
     measures.get_by_label("People taking part", exact=True).check()
-    page.get_by_label("Your target for People taking part", exact=True).fill("40")
+    button(page, "Continue").click()
+    page.get_by_label("Your target", exact=True).fill("40")
     button(page, "Add outcome").click()
     expect_banner(page, "Outcome added")
     outcomes = page.get_by_role("table", name="Your outcomes")
@@ -190,6 +191,7 @@ def add_outcome(page: Page) -> None:
     fieldset(page, "What will you count?").get_by_label(
         "Something else: describe it in your own words", exact=True
     ).check()
+    button(page, "Continue").click()
     page.get_by_label("What will change?", exact=True).fill("Parents meet each other")
     page.get_by_label("Your target (optional)", exact=True).fill("20 parents")
     fieldset(page, "Which principle does this outcome serve?").get_by_label(
