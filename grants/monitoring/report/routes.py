@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from grants import transaction, uploads
 from grants.applications.forms import ConfirmForm
@@ -270,11 +269,8 @@ def check(report_id: int):
     )
 
 
-def _review_link(report: MonitoringReport) -> str:
-    try:
-        return url_for("monitoring.review", report_id=report.id, _external=True)
-    except BuildError:  # the review pages are not there: the report's own page serves staff
-        return url_for("reports.check", report_id=report.id, _external=True)
+def review_link(report: MonitoringReport) -> str:
+    return url_for("monitoring.review", report_id=report.id, _external=True)
 
 
 @bp.route("/<int:report_id>/declaration", methods=["GET", "POST"])
@@ -295,7 +291,7 @@ def declaration(report_id: int):
                 form.full_name.data,
                 form.role.data,
                 form.confirm.data,
-                review_link=_review_link,
+                review_link=review_link,
             )
         except services.AlreadySent:
             transaction.rollback()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -14,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from grants.awards.exports import as_csv
 from grants.awards.pages import award_link
@@ -37,19 +35,12 @@ from grants.permissions import Permission, requires
 OFFICER = Permission.REVIEW_REPORTS
 
 
-def has_endpoint(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
-
-
 def group_link(report: MonitoringReport) -> str:
-    """Where the group's emails lead: their report, or the award's page until that exists."""
-    try:
-        return url_for("reports.task_list", report_id=report.id, _external=True)
-    except BuildError:
-        return award_link(report.award)
+    """Where the group's emails lead: their report."""
+    return url_for("reports.task_list", report_id=report.id, _external=True)
 
 
-def _links(report: MonitoringReport) -> services.Links:
+def links_for(report: MonitoringReport) -> services.Links:
     return services.Links(report=group_link(report), award=award_link(report.award))
 
 
@@ -70,8 +61,6 @@ def queue():
         page=report_queue.page_of_rows(filters),
         tabs=report_queue.SHOWN,
         Bucket=report_queue.Bucket,
-        letters=has_endpoint("monitoring.letter"),
-        tasks=has_endpoint("reports.task_list"),
     )
 
 
@@ -109,7 +98,6 @@ def _review_page(report: MonitoringReport, *, changes_form=None, status: int = 2
         changes_form=changes_form or RequestChangesForm(formdata=None),
         form=changes_form,  # the one with errors, for the page's error summary
         finance=current_user.can(Permission.MANAGE_PAYMENTS),
-        answers=has_endpoint("monitoring.answer_change"),
     ), status
 
 
@@ -125,7 +113,7 @@ def accept(report_id: int):
     report = _reviewable(report_id)
     if AcceptForm().validate_on_submit():
         try:
-            services.accept(current_user, report, links=_links(report))
+            services.accept(current_user, report, links=links_for(report))
             flash("The report has been accepted. The group and finance have been told", "success")
         except DomainError as error:
             flash_refusal(error)
@@ -139,7 +127,9 @@ def request_changes(report_id: int):
     form = RequestChangesForm()
     if form.validate_on_submit():
         try:
-            services.request_changes(current_user, report, form.message.data, links=_links(report))
+            services.request_changes(
+                current_user, report, form.message.data, links=links_for(report)
+            )
             flash("The report has gone back to the group with your message", "success")
             return redirect(url_for(".review", report_id=report.id))
         except InvalidInput as error:
@@ -185,9 +175,7 @@ def enter(report_due_id: int):
         try:
             report = services.enter_for_group(current_user, due, form.channel.data)
             flash("The report has been started for the group", "success")
-            if has_endpoint("reports.task_list"):
-                return redirect(url_for("reports.task_list", report_id=report.id))
-            return redirect(url_for(".review", report_id=report.id))
+            return redirect(url_for("reports.task_list", report_id=report.id))
         except DomainError as error:
             add_to_form(form, error, "channel")
     return render_template(
