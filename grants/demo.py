@@ -20,6 +20,7 @@ from grants.applications.states import ApplicationStatus
 from grants.awards.demo import seed as seed_awards
 from grants.extensions import db
 from grants.funds.demo import seed_funds
+from grants.monitoring.demo import seed as seed_monitoring
 from grants.organisations import services as organisations
 from grants.organisations.models import Membership, Organisation
 from grants.panels.demo import seed as seed_panels
@@ -116,6 +117,7 @@ def seed() -> Iterator[str]:
     yield from seed_applications(password)
     yield from seed_panels()
     yield from seed_awards()
+    yield from seed_monitoring()
     yield "Applications by status: " + ", ".join(
         f"{ApplicationStatus(status).label} {count}"
         for status, count in db.session.execute(
