@@ -1,7 +1,7 @@
 """Benchmark the officers' monitoring pages as the awards grow: the monitoring queue (everything
 open, and the sent reports' tab), its CSV export, and one sent report's review page. Prints the
 median time (and the median CPU time of this process) and the SQL statements per request at
-each size.
+each size, then the median time to draw one report's PDF (its HTML and WeasyPrint).
 
     .venv/bin/python benchmarks/monitoring.py [--sizes 1000,10000] [--repeat 9]
 
@@ -16,7 +16,9 @@ BENCH_DATABASE_URL is set (its public schema is dropped and rebuilt).
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -30,8 +32,10 @@ from grants.awards.models import Award, ReportDue  # noqa: E402
 from grants.clock import utcnow  # noqa: E402
 from grants.extensions import db  # noqa: E402
 from grants.monitoring.models import MonitoringReport, ReportSpend  # noqa: E402
+from grants.monitoring.report import pdf as report_pdf  # noqa: E402
 from grants.monitoring.setup.templates import version_for  # noqa: E402
 from grants.monitoring.states import ReportStatus  # noqa: E402
+from grants.pdf import html_to_pdf  # noqa: E402
 
 R = ReportStatus
 # The report started for report due n, by n % 5 (None: not started yet).
@@ -136,6 +140,18 @@ def main() -> None:
                 median, cpu, queries, body = measure(client, path, repeat)
                 print(f"{size:>6,}  {reports:>7,}  {path:<32} {median:>9.1f}  {cpu:>7.1f}  "
                       f"{queries:>7}  {body / 1024:>8.1f}")  # fmt: skip
+        print(f"report PDF: median {pdf_time(report_to_show(), args.repeat):.1f} ms to draw")
+
+
+def pdf_time(report_id: int, repeat: int) -> float:
+    """Milliseconds to draw a sent report's PDF, as sending it does (the drawing, not storing)."""
+    report = db.session.get(MonitoringReport, report_id)
+    times = []
+    for _ in range(max(3, repeat // 3)):
+        started = time.perf_counter()
+        html_to_pdf(report_pdf.report_html(report))
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
 if __name__ == "__main__":
