@@ -21,6 +21,7 @@ from grants.awards.states import IN_FORCE
 from grants.clock import uk_today
 from grants.extensions import db
 from grants.monitoring import access, changes, publishing
+from grants.monitoring.dates import due_wording
 from grants.monitoring.models import MonitoringReport
 from grants.monitoring.states import EDITABLE, ReportStatus
 from grants.pages.home import home_page
@@ -58,10 +59,7 @@ class ReportRow:
 
     @property
     def overdue_text(self) -> str | None:
-        days = self.overdue_days
-        if not days:
-            return None
-        return f"Overdue by {days} day" + ("" if days == 1 else "s")
+        return due_wording(self.due.due_on, self.today) if self.overdue_days else None
 
     @property
     def status_label(self) -> str:

@@ -13,8 +13,9 @@ from grants.awards.states import PaymentStatus
 from grants.clock import uk_today
 from grants.extensions import db
 from grants.monitoring import publishing
+from grants.monitoring.dates import due_wording
 from grants.monitoring.models import MonitoringReport, ReportFile
-from grants.monitoring.review import queue, services
+from grants.monitoring.review import services
 from grants.monitoring.states import ReportStatus, StoryConsent
 from tests.checks import soup_of
 from tests.factories import sign_in
@@ -43,7 +44,7 @@ def test_reports_in_every_state_with_stories_of_each_consent(seeded):
     assert [r.status for r in shown] == [ReportStatus.ACCEPTED]  # only the accepted one leaves
     assert db.session.scalar(select(func.count(ReportFile.id))) == 1  # applicant2@'s photo
     today = uk_today()
-    wording = {queue.due_wording(d.due_on, today) for d in _dues_without_reports()}
+    wording = {due_wording(d.due_on, today) for d in _dues_without_reports()}
     assert "Overdue by 3 days" in wording
 
 

@@ -15,7 +15,7 @@ from grants.awards.models import ReportKind
 from grants.clock import uk_today, utcnow
 from grants.extensions import db
 from grants.monitoring.review import queue
-from grants.monitoring.review.queue import Bucket, QueueFilters, due_wording
+from grants.monitoring.review.queue import Bucket, QueueFilters
 from grants.monitoring.states import ReportStatus
 from grants.reference.models import Neighbourhood
 from tests.awards.factories import released_awards
@@ -73,15 +73,6 @@ def world():
 
 def rows(**filters):
     return queue.page_of_rows(QueueFilters(**filters), number=1).items
-
-
-def test_due_wording_counts_days_from_today():
-    today = uk_today()
-    assert due_wording(today - timedelta(days=3), today) == "Overdue by 3 days"
-    assert due_wording(today - timedelta(days=1), today) == "Overdue by 1 day"
-    assert due_wording(today, today) == "Due today"
-    assert due_wording(today + timedelta(days=1), today) == "Due tomorrow"
-    assert due_wording(today + timedelta(days=12), today) == "Due in 12 days"
 
 
 def test_each_bucket_holds_what_the_officer_does_next(app, world):

@@ -185,7 +185,7 @@ def test_the_task_list_says_how_overdue_it_is(client, w):
     page = client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert "Overdue by 3 days" in page
     report.report_due.due_on = uk_today() + timedelta(days=1)
-    assert "Due in 1 day" in client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "Due tomorrow" in client.get(f"/reports/{report.id}").get_data(as_text=True)
 
 
 def test_the_questions_page_only_when_the_template_asks(client, w):

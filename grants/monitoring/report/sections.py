@@ -18,9 +18,9 @@ from datetime import date
 from typing import Any
 
 from grants.applications.sections import SectionStatus
-from grants.formatting import pluralise
 from grants.funds.models import QuestionKind
 from grants.monitoring import spending
+from grants.monitoring.dates import due_wording
 from grants.monitoring.models import MonitoringReport
 from grants.monitoring.states import ReportStatus
 
@@ -193,16 +193,11 @@ def task_list(report: MonitoringReport) -> list[TaskListItem]:
 
 
 def due_text(due_on: date, today: date, *, sent: bool = False) -> str:
-    """When the report is due, in words worked out from the dates: "Overdue by 3 days",
-    "Due today", "Due in 5 days". A sent report is no longer overdue."""
+    """When the report is due ("Overdue by 3 days", "Due in 5 days"); a sent report is no longer
+    overdue, so it gives the date."""
     if sent:
         return f"Due {due_on.day} {due_on:%B %Y}"
-    days = (due_on - today).days
-    if days < 0:
-        return f"Overdue by {pluralise(-days, 'day')}"
-    if days == 0:
-        return "Due today"
-    return f"Due in {pluralise(days, 'day')}"
+    return due_wording(due_on, today)
 
 
 def changes_asked(report: MonitoringReport):

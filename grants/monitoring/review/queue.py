@@ -23,8 +23,9 @@ from grants.awards.reports import neighbourhoods_of
 from grants.awards.states import IN_FORCE
 from grants.clock import uk_today
 from grants.extensions import db
-from grants.formatting import long_date, pluralise
+from grants.formatting import long_date
 from grants.funds.models import Round
+from grants.monitoring.dates import due_wording
 from grants.monitoring.models import MonitoringReport
 from grants.monitoring.states import ReportStatus
 from grants.numbers import record_id
@@ -65,16 +66,6 @@ BUCKET_LABELS = {
 }
 # The buckets the page counts and offers as tabs, in the order an officer works through them.
 SHOWN = (Bucket.OVERDUE, Bucket.DUE_SOON, Bucket.SENT, Bucket.CHANGES_REQUESTED, Bucket.LATER)
-
-
-def due_wording(due_on: date, today: date) -> str:
-    """ "Overdue by 3 days", "Due today", "Due tomorrow", "Due in 12 days"."""
-    days = (due_on - today).days
-    if days < 0:
-        return f"Overdue by {pluralise(-days, 'day')}"
-    if days == 0:
-        return "Due today"
-    return "Due tomorrow" if days == 1 else f"Due in {days} days"
 
 
 def _bucket_expression(today: date):
