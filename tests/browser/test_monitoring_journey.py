@@ -77,12 +77,22 @@ class Journey:
             wide = self.page.evaluate("document.documentElement.scrollWidth")
             assert wide <= PHONE, f"{self.page.url} is {wide}px wide on a {PHONE}px phone"
 
+    # Each action looks at the page it starts from (settled: the journey has just used it) as
+    # well as the one it leads to, so no page escapes the check while it is still loading.
     def click_link(self, name: str | re.Pattern, *, exact: bool = True) -> None:
-        self.page.get_by_role("link", name=name, exact=exact).first.click()
+        link = self.page.get_by_role("link", name=name, exact=exact).first
+        link.wait_for()
+        self.look()
+        link.click()
+        self.page.wait_for_load_state()
         self.look()
 
     def press(self, name: str) -> None:
-        button(self.page, name).click()
+        pressed = button(self.page, name)
+        pressed.wait_for()
+        self.look()
+        pressed.click()
+        self.page.wait_for_load_state()
         self.look()
 
 
@@ -248,7 +258,10 @@ def raise_released_instalment(j: Journey, number: int) -> None:
     page = j.page
     page.goto("/finance/")
     j.look()
-    j.click_link(f"{j.reference}, instalment {number}")
+    released = page.locator("#released + ul")  # "Released by an accepted report: ready to raise"
+    expect(released).to_contain_text("Ready to be raised by a finance officer")
+    released.get_by_role("link", name=f"{j.reference}, instalment {number}", exact=True).click()
+    j.look()
     button(page, f"Raise payment {number} of {j.reference}").click()
     j.look()
     expect_banner(page, "Payment raised: another finance officer must approve it")
@@ -299,6 +312,16 @@ def the_journey(page: Page, width: int, photo: Path | None, *, javascript=True) 
 
     sign_in(page, w.ready.approver)
     approve_instalment(j, waiting.number)
+    sign_out(page)
+
+    sign_in(page, w.member)  # the group sees its report accepted beside its grant
+    page.goto("/home")
+    j.look()
+    j.click_link(j.title)
+    j.click_link("See your grant offer")
+    expect(page.get_by_role("table", name=f"Progress reports for {j.reference}")).to_contain_text(
+        "Accepted"
+    )
 
     db.session.expire_all()
     report = db.session.scalar(db.select(MonitoringReport).filter_by(report_due_id=due.id))
