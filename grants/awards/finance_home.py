@@ -11,12 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from grants.accounts.models import User
 from grants.awards import payments, reports, variations
-from grants.awards.models import Award, BankDetails, Payment, ReportDue, ReportKind
+from grants.awards.models import (
+    REPORT_FOR_CONDITION,
+    Award,
+    BankDetails,
+    Payment,
+    ReportDue,
+    ReportKind,
+)
 from grants.awards.states import IN_FORCE, AwardStatus, PaymentStatus
 from grants.clock import uk_today, utc_to_uk
 from grants.extensions import db
@@ -231,6 +238,20 @@ def _ready_to_close(today: date) -> Section:
     )
 
 
+def _released_by_a_report():
+    """A scheduled instalment whose report has been accepted: it may be raised now, whatever
+    date it was planned for (the date it waited on was the report, not the calendar)."""
+    accepted = or_(
+        *(
+            and_(Payment.release_condition == condition, ReportDue.kind == kind)
+            for condition, kind in REPORT_FOR_CONDITION.items()
+        )
+    )
+    return exists().where(
+        ReportDue.award_id == Payment.award_id, ReportDue.accepted_at.is_not(None), accepted
+    )
+
+
 def home_for(viewer: User, today: date | None = None) -> FinanceHome:
     today = today or uk_today()
     home = FinanceHome(today=today)
@@ -246,6 +267,15 @@ def home_for(viewer: User, today: date | None = None) -> FinanceHome:
                 Payment.due_on < today + DUE_SOON,
                 Payment.status.in_(PENDING),
             ],
+        ),
+        _payment_section(
+            "released",
+            "Released by an accepted report: ready to raise",
+            "No instalment released by an accepted report is waiting to be raised.",
+            viewer,
+            today,
+            [Payment.status == PaymentStatus.SCHEDULED, _released_by_a_report()],
+            PaymentStatus.SCHEDULED.value,
         ),
         _payment_section(
             "overdue",

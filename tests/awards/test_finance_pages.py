@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from grants.awards import finance_home, variations
-from grants.awards.models import BankDetails, VariationKind
+from grants.awards import finance_home, services, variations
+from grants.awards.models import BankDetails, ReleaseCondition, ReportKind, VariationKind
 from grants.awards.states import AwardStatus, PaymentStatus
 from grants.clock import uk_today, utcnow
 from grants.extensions import db
@@ -103,6 +103,35 @@ def test_long_lists_are_capped_with_a_see_all_link(client):
     assert "See all 12" in page and "/awards/?status=offered" in page
 
 
+def test_the_home_lists_an_instalment_once_its_report_is_accepted(client):
+    """The instalment waited on a report, not a date: once the report is accepted it is listed
+    as ready to raise, however far off the date it was planned for; the next one still waits."""
+    me = finance_officer()
+    award = released_award(500_000).award
+    in_force(award)
+    conditions = {p.release_condition: p for p in award.payments}
+    interim, final = (
+        conditions[ReleaseCondition.INTERIM_REPORT],
+        conditions[ReleaseCondition.FINAL_REPORT],
+    )
+    interim.due_on = uk_today() + timedelta(days=90)
+
+    def released() -> list:
+        [section] = [s for s in finance_home.home_for(me).sections if s.key == "released"]
+        return [item.subject for item in section.items]
+
+    assert released() == []
+    report = next(r for r in award.reports if r.kind == ReportKind.INTERIM)
+    services.record_report_accepted(me, report)
+    assert released() == [interim] and final not in released()
+    sign_in(client, me)
+    page = soup_of(client.get("/finance/"))
+    assert f"{award.reference}, instalment {interim.number}" in page.select_one("main").text
+    interim.status = PaymentStatus.RAISED
+    db.session.flush()
+    assert released() == []
+
+
 @pytest.mark.parametrize("count", [3, 12])
 def test_the_home_and_ledger_read_a_fixed_number_of_queries(count, client, count_queries):
     me = finance_officer()
@@ -111,9 +140,9 @@ def test_the_home_and_ledger_read_a_fixed_number_of_queries(count, client, count
         in_force(funded.award, paid=1)
         pay(funded.award.payments[1], other, me, status=PaymentStatus.RAISED)
     db.session.flush()
-    assert count_queries(lambda: finance_home.home_for(me)) == 27
+    assert count_queries(lambda: finance_home.home_for(me)) == 29
     sign_in(client, me)
-    assert count_queries(lambda: client.get("/finance/")) <= 30
+    assert count_queries(lambda: client.get("/finance/")) <= 32
     assert count_queries(lambda: client.get("/finance/ledger")) <= 12
 
 
