@@ -318,7 +318,7 @@ def the_journey(page: Page, width: int, photo: Path | None, *, javascript=True) 
     page.goto("/home")
     j.look()
     j.click_link(j.title)
-    j.click_link("See your grant offer")
+    j.click_link("See your grant: payments and progress reports")
     expect(page.get_by_role("table", name=f"Progress reports for {j.reference}")).to_contain_text(
         "Accepted"
     )
