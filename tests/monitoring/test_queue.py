@@ -52,6 +52,8 @@ def with_status(stub, status: ReportStatus):
     report.status = status
     if status in (R.SUBMITTED, R.ACCEPTED):
         report.submitted_at = utcnow()
+    if status == R.ACCEPTED:  # as accepting does: the award's report due is accepted too
+        report.report_due.accepted_at = utcnow()
     db.session.flush()
     return report
 
@@ -96,6 +98,20 @@ def test_accepted_reports_are_hidden_unless_asked_for(world):
     assert accepted not in [(r.award.id, r.due.kind) for r in rows()]
     assert [(r.award.id, r.due.kind) for r in rows(status="accepted")] == [accepted]
     assert [(r.award.id, r.due.kind) for r in rows(bucket=Bucket.ACCEPTED)] == [accepted]
+
+
+def test_a_report_finance_recorded_as_accepted_before_it_was_written_here_is_done(world):
+    """Accepted on the award's record alone (no report in the service): never "not started"."""
+    interim(world[1]).accepted_at = utcnow()
+    db.session.flush()
+    shown = [(r.award.id, r.due.kind) for r in rows()]
+    assert (world[1].award.id, ReportKind.INTERIM) not in shown
+    accepted = rows(status="accepted")
+    assert (world[1].award.id, ReportKind.INTERIM) in [(r.award.id, r.due.kind) for r in accepted]
+    row = next(r for r in accepted if r.award.id == world[1].award.id)
+    assert row.bucket == Bucket.ACCEPTED and row.status_label == "Accepted"
+    not_started = [(r.award.id, r.due.kind) for r in rows(status="not_started")]
+    assert (world[1].award.id, ReportKind.INTERIM) not in not_started
 
 
 def test_not_started_and_status_filters(world):

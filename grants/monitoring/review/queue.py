@@ -71,6 +71,8 @@ SHOWN = (Bucket.OVERDUE, Bucket.DUE_SOON, Bucket.SENT, Bucket.CHANGES_REQUESTED,
 def _bucket_expression(today: date):
     status = MonitoringReport.status
     return case(
+        # Accepted here, or before reports were written in the service (finance's record).
+        (ReportDue.accepted_at.is_not(None), Bucket.ACCEPTED.value),
         (status == R.SUBMITTED, Bucket.SENT.value),
         (status == R.CHANGES_REQUESTED, Bucket.CHANGES_REQUESTED.value),
         (status == R.ACCEPTED, Bucket.ACCEPTED.value),
@@ -128,14 +130,14 @@ def _narrowed(query: Select, filters: QueueFilters, today: date, *, counting=Fal
             Application.neighbourhoods.any(Neighbourhood.id == filters.neighbourhood_id)
         )
     if filters.status == NOT_STARTED:
-        query = query.where(MonitoringReport.id.is_(None))
+        query = query.where(MonitoringReport.id.is_(None), ReportDue.accepted_at.is_(None))
+    elif filters.status == R.ACCEPTED.value:
+        query = query.where(ReportDue.accepted_at.is_not(None))
     elif filters.status is not None:
         query = query.where(MonitoringReport.status == R(filters.status))
     accepted = filters.status == R.ACCEPTED.value or filters.bucket == Bucket.ACCEPTED
     if not accepted and not counting:  # accepted reports are done: shown only when asked for
-        query = query.where(
-            or_(MonitoringReport.id.is_(None), MonitoringReport.status != R.ACCEPTED)
-        )
+        query = query.where(ReportDue.accepted_at.is_(None))
     if not counting and filters.bucket is not None:
         query = query.where(_bucket_expression(today) == filters.bucket.value)
     return query
@@ -176,6 +178,8 @@ class QueueRow:
 
     @property
     def bucket(self) -> Bucket:
+        if self.due.accepted_at is not None:
+            return Bucket.ACCEPTED
         status = self.report.status if self.report else None
         if status in (R.SUBMITTED, R.CHANGES_REQUESTED, R.ACCEPTED):
             return {
@@ -189,6 +193,8 @@ class QueueRow:
 
     @property
     def status_label(self) -> str:
+        if self.report is None and self.due.accepted_at is not None:
+            return R.ACCEPTED.label  # recorded by finance before the report was written here
         return self.report.status.label if self.report else STATUS_LABELS[NOT_STARTED]
 
     @property
