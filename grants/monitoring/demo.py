@@ -25,7 +25,7 @@ from werkzeug.datastructures import FileStorage
 from grants.accounts.models import User
 from grants.applications.models import Channel
 from grants.awards import services as awards
-from grants.awards.models import Award, ReportDue
+from grants.awards.models import Award, ReportDue, ReportKind
 from grants.awards.states import IN_FORCE
 from grants.clock import uk_today
 from grants.extensions import db
@@ -54,8 +54,12 @@ def seed() -> Iterator[str]:
         return
     officer, officer2 = _user("officer@example.org"), _user("officer2@example.org")
     second = next((d for d in owed if d.award.organisation.name == SECOND_GROUP), None)
-    others = [d for d in owed if d is not second]
-    accepted, sent_back, draft, overdue, due_soon = (others + [None] * 5)[:5]
+    # Interim reports take the states that depend on dates; a final report owed early (its
+    # interim already accepted) is the one started ahead of time.
+    others = sorted(
+        (d for d in owed if d is not second), key=lambda d: d.kind != ReportKind.INTERIM
+    )
+    accepted, sent_back, overdue, due_soon, draft = (others + [None] * 5)[:5]
     made = []
     if second is not None:
         _sent(_member(second), second, StoryConsent.NAMED, photo=True)
