@@ -9,7 +9,7 @@ change (a sent one goes to its read-only page instead).
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from grants import transaction, uploads
@@ -125,7 +125,6 @@ def task_list(report_id: int):
         "monitoring/report/task_list.html",
         report=report,
         task_list=sections.task_list(report),
-        endpoints=current_app.view_functions,
         today=uk_today(),
     )
 
@@ -264,7 +263,6 @@ def check(report_id: int):
         missing=sections.incomplete(report) if editable else [],
         questions=sections.questions_of(report),
         group_labels=BENEFICIARY_GROUPS,
-        endpoints=current_app.view_functions,
         today=uk_today(),
     )
 
