@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
+import pytest
+
 from grants import transaction
 from grants.extensions import db
 
@@ -37,3 +39,10 @@ def at_once(app, calls: Sequence[Prepare]) -> list[BaseException | None]:
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+def postgresql_only() -> None:
+    """Skip on SQLite, whose one writer at a time cannot race: two requests at once are tested
+    on PostgreSQL (set TEST_DATABASE_URL), as the CI's PostgreSQL lane does."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("two requests at once are tested on PostgreSQL (set TEST_DATABASE_URL)")

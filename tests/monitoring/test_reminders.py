@@ -18,6 +18,7 @@ from grants.extensions import db
 from grants.monitoring import reminders
 from grants.monitoring.models import ReportReminder
 from grants.monitoring.states import ReminderStage, ReportStatus
+from tests.concurrency import at_once, postgresql_only
 from tests.monitoring.factories import award_in_force, bare_report, report_due
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -199,9 +200,7 @@ def test_the_command_prints_what_it_sent(ready, runner, outbox):
 
 def test_two_machines_at_once_send_one_reminder(app, ready):
     """Both find the reminder unsent and insert it: the unique key lets one through (PostgreSQL)."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("Needs two real connections at once")
-    from tests.concurrency import at_once
+    postgresql_only()
 
     due = report_due(ready)
     day, address = due.due_on, ready.member.email

@@ -20,6 +20,7 @@ from grants.monitoring.report import sections, services
 from grants.monitoring.setup.templates import template_for
 from grants.monitoring.states import ReportStatus
 from grants.permissions import Role
+from tests.concurrency import at_once, postgresql_only
 from tests.factories import make_user
 from tests.monitoring.factories import report_due
 from tests.monitoring.report_world import fill, started, world
@@ -270,16 +271,10 @@ def test_spending_keeps_what_was_given_and_checks_shapes():
     assert report.spending == []
 
 
-def _postgresql_only():
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("Needs two real connections at once")
-
-
 def test_two_starts_at_once_make_one_report(app):
-    _postgresql_only()
+    postgresql_only()
     from grants.accounts.models import User
     from grants.awards.models import ReportDue
-    from tests.concurrency import at_once
 
     w = world()
     template_for(
@@ -297,9 +292,8 @@ def test_two_starts_at_once_make_one_report(app):
 
 
 def test_two_sends_at_once_send_once(app):
-    _postgresql_only()
+    postgresql_only()
     from grants.accounts.models import User
-    from tests.concurrency import at_once
 
     w = world()
     report_id, member_id = fill(w, started(w)).id, w.member.id

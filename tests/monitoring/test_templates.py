@@ -14,6 +14,7 @@ from grants.funds.questions import QuestionDetails
 from grants.monitoring.models import ReportTemplate, ReportTemplateVersion
 from grants.monitoring.setup import templates
 from grants.permissions import Role
+from tests.concurrency import at_once, postgresql_only
 from tests.factories import make_user
 from tests.funds.factories import make_round
 from tests.monitoring.factories import award_in_force, bare_report
@@ -152,10 +153,8 @@ def test_which_awards_owe_each_kind_comes_from_the_award_terms():
 
 def test_two_first_uses_at_once_make_one_template(app):
     """Both find no template and insert one: the second reads the first's (PostgreSQL)."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("Needs two real connections at once")
+    postgresql_only()
     from grants import transaction
-    from tests.concurrency import at_once
 
     round_id = make_round().id
     transaction.commit()
@@ -171,11 +170,9 @@ def test_two_first_uses_at_once_make_one_template(app):
 
 
 def test_two_officers_editing_at_once_each_write_a_version(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("Needs two real connections at once")
+    postgresql_only()
     from grants import transaction
     from grants.accounts.models import User
-    from tests.concurrency import at_once
 
     officers = [make_user(Role.PROGRAMME_OFFICER).id for _ in range(2)]
     template_id = templates.template_for(make_round().id, ReportKind.INTERIM).id
