@@ -410,6 +410,42 @@ def test_a_colleague_outside_the_group_is_not_refused_a_report(app, client):
     assert refused == []
 
 
+def test_an_officer_who_left_the_group_writes_nothing_in_its_report(app, client):
+    """The group's own form is open to its members and to an officer entering a report for them.
+    An officer who belonged to the group since the application was made is neither: every form
+    of the report that takes the report or its report due refuses them, saying why, and changes
+    nothing (as a current member, they would simply be the group)."""
+    from grants.awards.models import ReportDue
+    from grants.monitoring.report import services as report_services
+
+    situation = build_reports("since")
+    due = db.session.get(ReportDue, situation["report_due_id"])
+    draft = report_services.start(due.award.organisation.main_contact, due)
+    db.session.commit()
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("reports.")
+        and "POST" in rule.methods
+        and rule.arguments
+        and rule.arguments <= {"report_id", "report_due_id"}
+    ]
+    assert {"reports.start", "reports.what_happened", "reports.story"} <= {
+        rule.endpoint for rule in rules
+    }
+    sign_in(client, situation["officer"])
+    before = database_state()
+    problems = []
+    for rule in sorted(rules, key=lambda r: r.rule):
+        values = {"report_id": draft.id, "report_due_id": due.id}
+        path = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
+        response = send(client, "POST", path)
+        if response.status_code != 403 or "You belong to" not in response.get_data(as_text=True):
+            problems.append(f"POST {path} ({rule.endpoint}) answered {response.status_code}")
+    assert problems == []
+    assert [name for name in before if before[name] != database_state()[name]] == []
+
+
 def test_the_report_walker_fails_on_a_new_route_without_the_check(make_app):
     extra = make_app()
 
