@@ -20,7 +20,7 @@ from grants.accounts.models import User, UserRole
 from grants.applications.conflicts import belongs_or_belonged, check_no_conflict
 from grants.awards import access as award_access
 from grants.awards.models import Award, ReportDue
-from grants.errors import NotAllowed, NotFound
+from grants.errors import DomainError, NotAllowed, NotFound
 from grants.extensions import db
 from grants.monitoring.models import MonitoringReport
 from grants.permissions import Permission, Role
@@ -62,6 +62,17 @@ def check_may_write(user: User, award: Award) -> None:
         check_no_conflict(user, award.application, "enter a report for", "programme officer")
         return
     raise NotAllowed("Only a member of the group can write this report")
+
+
+LOCKED = "This report has been sent, so it can no longer be changed"
+
+
+def check_may_edit(user: User, report: MonitoringReport) -> None:
+    """Someone who may write the report, while it is still open to them (a draft, or sent back
+    for changes): every section's saver asks this."""
+    check_may_write(user, report.award)
+    if not report.can_edit:
+        raise DomainError(LOCKED)
 
 
 def check_conflict_free(user: User, award: Award, *, raise_error: bool = True) -> bool:

@@ -57,12 +57,6 @@ VARIATION_KIND = {
 }
 
 
-def _check_editable(actor: User, report: MonitoringReport) -> None:
-    access.check_may_write(actor, report.award)
-    if not report.can_edit:
-        raise DomainError("This report has been sent, so it can no longer be changed")
-
-
 def _text_problem(text: str | None, message: str, *, required: bool = True) -> str | None:
     text = (text or "").strip()
     if required and not text:
@@ -77,7 +71,7 @@ def _text_problem(text: str | None, message: str, *, required: bool = True) -> s
 
 def save_challenges(actor: User, report: MonitoringReport, challenges: str | None) -> None:
     """What got in the way (optional), and the section marked as saved."""
-    _check_editable(actor, report)
+    access.check_may_edit(actor, report)
     problem = _text_problem(challenges, "", required=False)
     if problem:
         raise DomainError(problem, field="challenges")
@@ -170,7 +164,7 @@ def describe_request(report: MonitoringReport, details: ChangeDetails) -> str:
 def add_request(
     actor: User, report: MonitoringReport, details: ChangeDetails
 ) -> ReportChangeRequest:
-    _check_editable(actor, report)
+    access.check_may_edit(actor, report)
     problems = change_problems(report, details)
     if problems:
         raise InvalidInput(problems)
@@ -195,7 +189,7 @@ def add_request(
 
 def remove_request(actor: User, report: MonitoringReport, change_id: int) -> None:
     """A request not yet sent may be taken back; a sent one stays, with finance's answer."""
-    _check_editable(actor, report)
+    access.check_may_edit(actor, report)
     change = next((c for c in report.change_requests if c.id == change_id), None)
     if change is None:
         raise NotFound("Change request not found")

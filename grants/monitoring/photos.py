@@ -119,15 +119,9 @@ def check_details(details: PhotoDetails) -> dict[str, str]:
     return problems
 
 
-def _check_editable(actor: User, report: MonitoringReport) -> None:
-    access.check_may_write(actor, report.award)
-    if not report.can_edit:
-        raise DomainError("This report has been sent, so it can no longer be changed")
-
-
 def add_photo(actor: User, report: MonitoringReport, details: PhotoDetails) -> ReportFile:
     """Check, re-encode and keep one photo, with its alt text and the people's agreement."""
-    _check_editable(actor, report)
+    access.check_may_edit(actor, report)
     problems = check_details(details)
     try:
         content = _read(details.upload)
@@ -191,7 +185,7 @@ def photo_of(report: MonitoringReport, file_id: int) -> ReportFile:
 
 
 def remove_photo(actor: User, report: MonitoringReport, file_id: int) -> None:
-    _check_editable(actor, report)
+    access.check_may_edit(actor, report)
     photo = photo_of(report, file_id)
     audit.record(actor, "report.photo_removed", photo, before=_audit_view(photo))
     report.files.remove(photo)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from grants import audit
 from grants.accounts.models import User
-from grants.errors import DomainError, InvalidInput
+from grants.errors import InvalidInput
 from grants.extensions import db
 from grants.monitoring import access
 from grants.monitoring.models import MonitoringReport
@@ -61,9 +61,7 @@ def _audit_view(report: MonitoringReport) -> dict:
 
 
 def save_story(actor: User, report: MonitoringReport, answer: StoryAnswer) -> MonitoringReport:
-    access.check_may_write(actor, report.award)
-    if not report.can_edit:
-        raise DomainError("This report has been sent, so it can no longer be changed")
+    access.check_may_edit(actor, report)
     problems = story_problems(answer, photo_count=len(report.photos()))
     if problems:
         raise InvalidInput(problems)

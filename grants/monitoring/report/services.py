@@ -49,7 +49,6 @@ WHAT_HAPPENED_WORDS = 1000
 EXPLANATION_CHARACTERS = 1000
 COMMENT_CHARACTERS = 2000
 MAX_VALUE = 1_000_000_000
-LOCKED = "This report has been sent, so it can no longer be changed"
 
 
 # Starting ---------------------------------------------------------------------------------
@@ -112,12 +111,6 @@ def start(
 # Saving each section ---------------------------------------------------------------------
 
 
-def check_may_edit(actor: User, report: MonitoringReport) -> None:
-    access.check_may_write(actor, report.award)
-    if not report.can_edit:
-        raise DomainError(LOCKED)
-
-
 def _saved(actor: User, report: MonitoringReport, section: str, before: dict, after: dict) -> None:
     if section not in (report.sections_saved or []):
         report.sections_saved = [*(report.sections_saved or []), section]
@@ -166,7 +159,7 @@ def save_what_happened(
     recording: FileStorage | None = None,
 ) -> None:
     """What happened, in the group's words, or a recording instead (or both)."""
-    check_may_edit(actor, report)
+    access.check_may_edit(actor, report)
     text = (text or "").strip()
     chosen = recording if recording is not None and recording.filename else None
     if words(text) > WHAT_HAPPENED_WORDS:
@@ -190,7 +183,7 @@ def _recording_name(report: MonitoringReport) -> str | None:
 
 
 def remove_recording(actor: User, report: MonitoringReport, file_id: int) -> None:
-    check_may_edit(actor, report)
+    access.check_may_edit(actor, report)
     recording = next(
         (f for f in report.files if f.id == file_id and f.kind == FileKind.RECORDING), None
     )
@@ -213,7 +206,7 @@ def save_spending(
     """Spend to date on the application's budget lines: ``{budget_line_id: (spent_pence,
     explanation)}``. A spend left out (None) is saved as not given yet: the spending check
     lists it as missing. Anything malformed is refused and nothing changes."""
-    check_may_edit(actor, report)
+    access.check_may_edit(actor, report)
     lines = {line.id: line for line in report.award.application.budget_lines}
     if any(line_id not in lines for line_id in spends):
         raise DomainError("Choose budget lines from this project's budget")
@@ -291,7 +284,7 @@ def save_outcomes(
     its outcomes: ``{outcome_id: (actual, comment, progress)}`` (an actual value and a comment
     for an indicator outcome, progress in words for the group's own). Every question is
     answered, or nothing is saved."""
-    check_may_edit(actor, report)
+    access.check_may_edit(actor, report)
     application = report.award.application
     outcomes = {outcome.id: outcome for outcome in application.outcomes}
     if any(group not in (application.beneficiary_groups or []) for group in reach):
@@ -343,7 +336,7 @@ def answer_problems(report: MonitoringReport, values: dict[str, Any]) -> dict[st
 def save_answers(actor: User, report: MonitoringReport, values: dict[str, Any]) -> None:
     """Answers to the template's own questions (the version the report started on), by key;
     checked by the same rules as an application's answers. Keys it does not ask are ignored."""
-    check_may_edit(actor, report)
+    access.check_may_edit(actor, report)
     errors = answer_problems(report, values)
     if errors:
         raise InvalidInput(errors)
