@@ -20,10 +20,6 @@ from grants.monitoring.models import MonitoringReport, ReportOutcomeValue
 from grants.monitoring.review.services import waiting_instalments
 
 
-def spending_of(report: MonitoringReport, money: AwardMoney) -> spending.SpendingCheck:
-    return spending.check(report, paid_pence=money.paid_pence)
-
-
 @dataclass(frozen=True)
 class Underspend:
     """A final report spending less than the award: what is not yet paid is cancelled by a
@@ -84,23 +80,23 @@ def conflict_of(viewer: User, report: MonitoringReport) -> str | None:
 
 def page_for(viewer: User, report: MonitoringReport) -> ReviewPage:
     money = money_of(report.award)
-    spending = spending_of(report, money)
+    spent = spending.check(report, paid_pence=money.paid_pence)  # the rule the group's form uses
     application = report.award.application
     values = {value.outcome_id: value for value in report.outcome_values}
     counted = report.reach or {}
     reach = []
     for key in application.beneficiary_groups or []:
         label = BENEFICIARY_GROUPS.get(key, key)
-        reach.append((label, counted.get(key, counted.get(label))))  # kept by key or by label
+        reach.append((label, counted.get(key)))
     underspend = None
-    if report.kind == ReportKind.FINAL and spending.total_spent_pence < max(
+    if report.kind == ReportKind.FINAL and spent.total_spent_pence < max(
         money.amount_pence, money.paid_pence
     ):
-        underspend = Underspend(spending.total_spent_pence, money.amount_pence, money.paid_pence)
+        underspend = Underspend(spent.total_spent_pence, money.amount_pence, money.paid_pence)
     return ReviewPage(
         report=report,
         money=money,
-        spending=spending,
+        spending=spent,
         outcomes=[OutcomeRow(o, values.get(o.id)) for o in application.outcomes],
         reach=reach,
         waiting=waiting_instalments(report.report_due),
